@@ -59,15 +59,23 @@ function intOf(v: unknown): number | undefined {
 
 /**
  * Keywords as Windows renders them (`0x8020000000000000`). NXLog writes the mask as
- * a signed 64-bit decimal; names (Winlogbeat's `["Audit Success"]`) cannot be
+ * a signed 64-bit decimal (as a JSON number, exact for the usual masks with few
+ * bits set); names (Winlogbeat's `["Audit Success"]`) cannot be
  * turned back into a mask and are dropped.
  */
 export function keywordsText(v: unknown): string | undefined {
-  const s = scalar(v)?.trim();
-  if (s === undefined || s === '') return undefined;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) return s;
-  if (!/^-?[0-9]+$/.test(s)) return undefined;
-  let n = BigInt(s);
+  let n: bigint;
+  if (typeof v === 'number') {
+    // A double prints in exponent form past 2^53; BigInt(double) keeps its exact value.
+    if (!Number.isInteger(v)) return undefined;
+    n = BigInt(v);
+  } else {
+    const s = scalar(v)?.trim();
+    if (s === undefined || s === '') return undefined;
+    if (/^0[xX][0-9a-fA-F]+$/.test(s)) return s;
+    if (!/^-?[0-9]+$/.test(s)) return undefined;
+    n = BigInt(s);
+  }
   if (n < 0n) n += 1n << 64n;
   return `0x${n.toString(16)}`;
 }
@@ -259,6 +267,9 @@ const NXLOG_META = new Set([
   'SourceModuleName', 'SourceModuleType', 'Message', 'ERROR_EVT_UNRESOLVED', 'EventData', 'UserData',
 ]);
 
+/** The values NXLog itself writes in `EventType`. */
+const NXLOG_EVENT_TYPES = new Set(['AUDIT_SUCCESS', 'AUDIT_FAILURE', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'VERBOSE', 'DEBUG']);
+
 function mapNxlog(o: Obj): JsonMapResult {
   const sys: Partial<Mutable<WinSystem>> = {};
   setStr(sys, 'provider', o['ProviderName'] ?? o['SourceName']);
@@ -281,6 +292,11 @@ function mapNxlog(o: Obj): JsonMapResult {
   const data: Record<string, string> = {};
   if (isObj(o['EventData'])) copyEventData(o['EventData'], data);
   for (const [k, v] of Object.entries(o)) {
+    // Sysmon has an EventData `EventType` (e.g. `SetValue`) that lands on NXLog's own key.
+    if (k === 'EventType' && !NXLOG_EVENT_TYPES.has(String(v))) {
+      setField(data, k, valueText(v));
+      continue;
+    }
     if (NXLOG_META.has(k)) continue;
     if (!hasExec && (k === 'ProcessID' || k === 'ThreadID')) continue;
     setField(data, k, valueText(v));

@@ -85,9 +85,11 @@ export function sniffText(text: string): SniffResult {
         if (text.startsWith('<?xml', i) || text.startsWith('<Events', i)) return 'event-xml';
         if (isEventStart(text, i)) {
           // One event per line is the Splunk form; an event spanning lines (or a
-          // line longer than the head) needs the block reader.
+          // line longer than the head) needs the block reader. A line that opens an
+          // event and is followed by another event start is a truncated Splunk line.
           const close = text.indexOf('</Event>', i);
-          return complete && close >= 0 && close < nl ? 'xml-lines' : 'event-xml';
+          if (complete && close >= 0 && close < nl) return 'xml-lines';
+          if (!complete || !nextContentIsEvent(text, nl + 1)) return 'event-xml';
         }
       }
       // Headers and classic WinEventLog text may precede XML lines: keep looking.
@@ -95,6 +97,12 @@ export function sniffText(text: string): SniffResult {
     pos = nl + 1;
   }
   return sawContent ? 'unknown' : 'empty';
+}
+
+function nextContentIsEvent(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i < text.length && isEventStart(text, i);
 }
 
 function isSpace(c: number): boolean {
