@@ -270,7 +270,18 @@ const NXLOG_META = new Set([
 /** The values NXLog itself writes in `EventType`. */
 const NXLOG_EVENT_TYPES = new Set(['AUDIT_SUCCESS', 'AUDIT_FAILURE', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'VERBOSE', 'DEBUG']);
 
-function mapNxlog(o: Obj): JsonMapResult {
+/**
+ * NXLog writes the 64-bit keyword mask as a bare JSON number, which JSON.parse
+ * rounds past 2^53; the digits are taken from the line itself when it has them.
+ */
+function nxlogKeywords(o: Obj, raw: string | undefined): unknown {
+  const v = o['Keywords'];
+  if (typeof v !== 'number' || Number.isSafeInteger(v) || raw === undefined) return v;
+  const m = /"Keywords"\s*:\s*(-?[0-9]+)\s*[,}]/.exec(raw);
+  return m?.[1] ?? v;
+}
+
+function mapNxlog(o: Obj, raw: string | undefined): JsonMapResult {
   const sys: Partial<Mutable<WinSystem>> = {};
   setStr(sys, 'provider', o['ProviderName'] ?? o['SourceName']);
   setStr(sys, 'providerGuid', o['ProviderGuid']);
@@ -278,7 +289,7 @@ function mapNxlog(o: Obj): JsonMapResult {
   setInt(sys, 'level', o['LevelValue'] ?? o['Level']);
   setInt(sys, 'task', o['Task']);
   setInt(sys, 'opcode', o['OpcodeValue'] ?? o['Opcode']);
-  const kw = keywordsText(o['Keywords']);
+  const kw = keywordsText(nxlogKeywords(o, raw));
   if (kw !== undefined) sys.keywords = kw;
   setTime(sys, o['EventTime']);
   setInt(sys, 'recordId', o['RecordNumber']);
@@ -305,8 +316,11 @@ function mapNxlog(o: Obj): JsonMapResult {
   return done('nxlog', sys, o['EventID'], data);
 }
 
-/** Recognises the shape of one JSON value and maps it. */
-export function mapJsonEvent(v: unknown): JsonMapResult {
+/**
+ * Recognises the shape of one JSON value and maps it. `raw`, the JSON text, lets
+ * NXLog keyword masks keep all 64 bits.
+ */
+export function mapJsonEvent(v: unknown, raw?: string): JsonMapResult {
   if (!isObj(v)) return { ok: false, code: READ_CODES.unknownJsonShape, message: 'JSON value is not an object' };
   const ev = v['Event'];
   if (isObj(ev) && isObj(ev['System'])) return mapEvtxJson(ev);
@@ -314,6 +328,6 @@ export function mapJsonEvent(v: unknown): JsonMapResult {
   if (isObj(w)) return mapWinlogbeat7(v, w);
   if (isObj(v['event_data']) || isObj(v['user_data']) || ('event_id' in v && ('computer_name' in v || 'source_name' in v)))
     return mapWinlogbeat6(v);
-  if ('EventID' in v && ('SourceName' in v || 'ProviderName' in v || 'Channel' in v || 'Hostname' in v)) return mapNxlog(v);
+  if ('EventID' in v && ('SourceName' in v || 'ProviderName' in v || 'Channel' in v || 'Hostname' in v)) return mapNxlog(v, raw);
   return { ok: false, code: READ_CODES.unknownJsonShape, message: 'JSON object has no known Windows event shape' };
 }

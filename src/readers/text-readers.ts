@@ -276,7 +276,7 @@ export function createJsonLinesParser(ctx: ReaderContext): TextParser {
       ctx.report(READ_CODES.badJson, 'error', `not valid JSON: ${(e as Error).message}`, line);
       return;
     }
-    const r = mapJsonEvent(value);
+    const r = mapJsonEvent(value, text);
     if (r.ok) ctx.emit(makeEvent(ctx, r.system, r.data, text, line));
     else ctx.report(r.code, 'error', r.message, line);
   });
