@@ -1,0 +1,322 @@
+/**
+ * Row-processing stages, one per command after the first. Each stage is a
+ * function from the next sink to its own sink. Rows may be shared (an event's
+ * fields are cached and seen by several searches), so a stage that changes a
+ * row makes a new one.
+ */
+import type {
+  Aggregation,
+  ByField,
+  ConvertCommand,
+  EvalCommand,
+  FieldsCommand,
+  RenameCommand,
+  StatsCommand,
+  TableCommand,
+} from '../language/ast.js';
+import { strftime, strptime } from '../time/index.js';
+import { newRow, scalarToString, toNumber, valuesOf, type FieldValue, type Row, type Scalar } from '../values.js';
+import { AGGREGATIONS, aggregationName, type AccumulatorFactory } from './aggregate.js';
+import type { CompiledExpr } from './eval-expr.js';
+import type { RowPredicate } from './search-predicate.js';
+import type { ExecOptions, RowSink } from './types.js';
+import { compileWildcard, escapeRegex } from './wildcard.js';
+
+export type Stage = (next: RowSink) => RowSink;
+
+export function filterStage(pred: RowPredicate): Stage {
+  return (next) => ({
+    push(row) {
+      if (pred(row)) next.push(row);
+    },
+    end: () => next.end(),
+  });
+}
+
+export function evalStage(cmd: EvalCommand, exprs: readonly CompiledExpr[]): Stage {
+  return (next) => ({
+    push(row) {
+      const out = copyRow(row);
+      cmd.assignments.forEach((a, i) => {
+        const v = (exprs[i] as CompiledExpr)(out);
+        if (v === null || typeof v === 'boolean') delete out[a.field];
+        else out[a.field] = v;
+      });
+      next.push(out);
+    },
+    end: () => next.end(),
+  });
+}
+
+/** A rename source pattern (`Processes.*`) and its target (`*`): `*` captures carry over. */
+function renamer(from: string, to: string): (name: string) => string | undefined {
+  if (!from.includes('*')) return (name) => (name === from ? to : undefined);
+  const re = new RegExp('^' + from.split('*').map(escapeRegex).join('(.*)') + '$', 's');
+  const toParts = to.split('*');
+  return (name) => {
+    const m = re.exec(name);
+    if (!m) return undefined;
+    let out = toParts[0] as string;
+    for (let i = 1; i < toParts.length; i++) out += (m[i] ?? '') + (toParts[i] as string);
+    return out;
+  };
+}
+
+export function renameStage(cmd: RenameCommand): Stage {
+  const passes = cmd.pairs.map((p) => renamer(p.from, p.to));
+  const apply = (row: Row, rename: (name: string) => string | undefined): Row => {
+    const mapping = new Map<string, string>();
+    for (const k in row) {
+      const to = rename(k);
+      if (to !== undefined && to !== k) mapping.set(k, to);
+    }
+    if (mapping.size === 0) return row;
+    const targets = new Set(mapping.values());
+    const out = newRow();
+    for (const k in row) {
+      const to = mapping.get(k);
+      if (to !== undefined) out[to] = row[k];
+      else if (!targets.has(k)) out[k] = row[k];
+    }
+    return out;
+  };
+  return (next) => ({
+    push(row) {
+      let r = row;
+      for (const p of passes) r = apply(r, p);
+      next.push(r);
+    },
+    end: () => next.end(),
+  });
+}
+
+const DEFAULT_TIMEFORMAT = '%m/%d/%Y %H:%M:%S';
+
+export function convertStage(cmd: ConvertCommand, opts: ExecOptions): Stage {
+  const fmt = cmd.timeformat ?? DEFAULT_TIMEFORMAT;
+  const convs = cmd.conversions.map((c) => ({ ...c, match: c.field.includes('*') ? compileWildcard(c.field, true) : undefined, fn: conversion(c.fn, fmt, opts) }));
+  return (next) => ({
+    push(row) {
+      const out = copyRow(row);
+      for (const c of convs) {
+        const names = c.match ? Object.keys(row).filter((k) => c.match?.test(k)) : [c.field];
+        for (const name of names) {
+          const v = out[name];
+          if (v === undefined) continue;
+          const conv = valuesOf(v).map((x) => c.fn(x));
+          const result = conv.length === 1 ? (conv[0] as Scalar) : conv;
+          out[c.as !== undefined && !c.match ? c.as : name] = result;
+        }
+      }
+      next.push(out);
+    },
+    end: () => next.end(),
+  });
+}
+
+/** A `convert` function; a value it cannot convert is kept as it was. */
+function conversion(fn: string, fmt: string, opts: ExecOptions): (v: Scalar) => Scalar {
+  switch (fn) {
+    case 'ctime':
+      return (v) => {
+        const n = toNumber(v);
+        return n === undefined ? v : strftime(n, fmt, opts.timezone);
+      };
+    case 'mktime':
+      return (v) => {
+        const t = strptime(scalarToString(v), fmt, opts.timezone);
+        return t === null || t === undefined ? v : t;
+      };
+    case 'num':
+    case 'auto':
+      return (v) => toNumber(v) ?? v;
+    case 'rmcomma':
+      return (v) => {
+        const s = scalarToString(v).replace(/,/g, '');
+        return toNumber(s) ?? s;
+      };
+    case 'rmunit':
+      return (v) => {
+        const m = /^\s*([+-]?\d+(?:\.\d+)?)/.exec(scalarToString(v));
+        return m ? Number(m[1]) : v;
+      };
+    case 'dur2sec':
+      return (v) => {
+        const m = /^(?:(\d+)\+)?(\d+):(\d+):(\d+)$/.exec(scalarToString(v));
+        if (!m) return v;
+        return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+      };
+    case 'none':
+    default:
+      return (v) => v;
+  }
+}
+
+export const CONVERT_FUNCTIONS = ['ctime', 'mktime', 'num', 'auto', 'rmcomma', 'rmunit', 'dur2sec', 'none'] as const;
+
+export function tableStage(cmd: TableCommand): Stage {
+  const cols = cmd.fields.map((f) => ({ name: f, match: f.includes('*') ? compileWildcard(f, true) : undefined }));
+  return (next) => ({
+    push(row) {
+      const out = newRow();
+      for (const c of cols) {
+        if (c.match) {
+          for (const k in row) if (c.match.test(k) && !(k in out) && row[k] !== undefined) out[k] = row[k];
+        } else if (row[c.name] !== undefined) out[c.name] = row[c.name];
+      }
+      next.push(out);
+    },
+    end: () => next.end(),
+  });
+}
+
+export function fieldsStage(cmd: FieldsCommand): Stage {
+  const matchers = cmd.fields.map((f) => compileWildcard(f, true));
+  const listed = (k: string): boolean => matchers.some((m) => m.test(k));
+  return (next) => ({
+    push(row) {
+      const out = newRow();
+      for (const k in row) {
+        const keep = cmd.mode === '-' ? !listed(k) : listed(k) || k === '_time' || k === '_raw';
+        if (keep) out[k] = row[k];
+      }
+      next.push(out);
+    },
+    end: () => next.end(),
+  });
+}
+
+// ------------------------------------------------------------------ grouping
+
+export interface GroupSpec {
+  readonly by: readonly ByField[];
+  /** Reads a BY field from an input row (tstats maps `Processes.x` to `x`). */
+  readonly read: (row: Row, field: string) => FieldValue | undefined;
+  /** `fillnull_value` of tstats: missing BY values become this; else such rows are dropped. */
+  readonly fillnull?: string;
+  readonly aggregations: readonly {
+    readonly name: string;
+    readonly factory: AccumulatorFactory;
+    /** Values the aggregation sees for a row (none for a plain `count`: it counts rows). */
+    readonly values: (row: Row) => readonly Scalar[];
+  }[];
+}
+
+const ONE: readonly Scalar[] = [1];
+
+/**
+ * Builds an aggregation spec. `fieldOf` maps a field name as written to the
+ * row's name; `evalOf` compiles `count(eval(...))` expressions.
+ */
+export function aggregationSpecs(
+  aggs: readonly Aggregation[],
+  fieldOf: (name: string) => string,
+  evalOf: (agg: Aggregation) => CompiledExpr | undefined,
+  exprText: (agg: Aggregation) => string,
+): GroupSpec['aggregations'] {
+  return aggs.map((a) => {
+    const make = AGGREGATIONS[a.fn];
+    if (!make) throw new Error(`unknown aggregation ${a.fn}`);
+    const factory = make(a.param);
+    const name = aggregationName(a, exprText(a));
+    if (a.expr) {
+      const e = evalOf(a) as CompiledExpr;
+      return {
+        name,
+        factory,
+        values: (row: Row) => {
+          const v = e(row);
+          if (v === null || v === false) return [];
+          if (v === true) return ONE;
+          return valuesOf(v);
+        },
+      };
+    }
+    if (a.field === undefined) return { name, factory, values: () => ONE };
+    const f = fieldOf(a.field);
+    return { name, factory, values: (row: Row) => valuesOf(row[f]) };
+  });
+}
+
+/** Groups rows, aggregates, and emits one row per group sorted by the BY values. */
+export function groupStage(spec: GroupSpec): Stage {
+  return (next) => {
+    const groups = new Map<string, { keys: Scalar[]; accs: ReturnType<AccumulatorFactory>[] }>();
+    const byValues = (row: Row): Scalar[][] | undefined => {
+      const out: Scalar[][] = [];
+      for (const b of spec.by) {
+        let vs = valuesOf(spec.read(row, b.field));
+        if (vs.length === 0) {
+          if (spec.fillnull === undefined) return undefined;
+          vs = [spec.fillnull];
+        } else if (b.span) {
+          const size = b.span.seconds;
+          vs = vs.map((v) => {
+            const n = toNumber(v);
+            return n === undefined ? v : Math.floor(n / size) * size;
+          });
+        }
+        out.push(vs as Scalar[]);
+      }
+      return out;
+    };
+    const add = (keys: Scalar[], row: Row): void => {
+      const id = keys.map(scalarToString).join('\u0000');
+      let g = groups.get(id);
+      if (!g) {
+        g = { keys, accs: spec.aggregations.map((a) => a.factory()) };
+        groups.set(id, g);
+      }
+      const t = row['_time'];
+      const time = t === undefined ? undefined : toNumber(Array.isArray(t) ? (t[0] as Scalar) : (t as Scalar));
+      spec.aggregations.forEach((a, i) => (g.accs[i] as ReturnType<AccumulatorFactory>).add(a.values(row), time));
+    };
+    return {
+      push(row) {
+        const vals = byValues(row);
+        if (!vals) return;
+        // A multivalue BY field yields one group per value (cartesian product).
+        let combos: Scalar[][] = [[]];
+        for (const vs of vals) {
+          const nextCombos: Scalar[][] = [];
+          for (const c of combos) for (const v of vs) nextCombos.push([...c, v]);
+          combos = nextCombos;
+        }
+        for (const c of combos) add(c, row);
+      },
+      end() {
+        if (spec.by.length === 0 && groups.size === 0) {
+          groups.set('', { keys: [], accs: spec.aggregations.map((a) => a.factory()) });
+        }
+        const sorted = [...groups.values()].sort((a, b) => {
+          for (let i = 0; i < a.keys.length; i++) {
+            const x = scalarToString(a.keys[i] as Scalar);
+            const y = scalarToString(b.keys[i] as Scalar);
+            if (x !== y) return x < y ? -1 : 1;
+          }
+          return 0;
+        });
+        for (const g of sorted) {
+          const out = newRow();
+          spec.by.forEach((b, i) => (out[b.field] = g.keys[i] as Scalar));
+          spec.aggregations.forEach((a, i) => {
+            const v = (g.accs[i] as ReturnType<AccumulatorFactory>).result();
+            if (v !== undefined) out[a.name] = v;
+          });
+          next.push(out);
+        }
+        next.end();
+      },
+    };
+  };
+}
+
+export function statsSpec(cmd: StatsCommand, aggs: GroupSpec['aggregations']): GroupSpec {
+  return { by: cmd.by, read: (row, f) => row[f], aggregations: aggs };
+}
+
+function copyRow(row: Row): Row {
+  const out = newRow();
+  for (const k in row) out[k] = row[k];
+  return out;
+}
