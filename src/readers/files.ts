@@ -2,12 +2,13 @@
  * The I/O layer: paths, folders and stdin to byte chunks, fed to a
  * `FileReadSession` per file. The only reader module that imports `node:*`.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { FormatRegistry } from './registry.js';
-import { FileReadSession, type DecoderFactory } from './session.js';
+import { FileReadSession, type ChunkDecoder, type DecoderFactory } from './session.js';
 import { READ_CODES, type FileSummary, type ReadOptions, type ReadSink, type ReadSummary } from './types.js';
 
 /** Read size: large enough that per-chunk overhead disappears, small enough to stay in cache. */
@@ -16,9 +17,55 @@ const CHUNK_BYTES = 1 << 20;
 /** The name given to standard input in summaries and origins. */
 export const STDIN_NAME = '<stdin>';
 
-/** Node's StringDecoder: fastest UTF-8 decoding in Node, keeps split characters. */
-export const stringDecoderFactory: DecoderFactory = (encoding) => {
-  const d = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le');
+/** Piece size for the ASCII fast path: small enough that one non-ASCII byte costs little. */
+const PIECE_BYTES = 16 * 1024;
+
+/**
+ * UTF-8 decoding that takes `latin1` (a plain byte copy, ~10x faster) for pieces
+ * that are pure ASCII, where it gives the same text. Event logs are nearly all
+ * ASCII, and decoding is the cost that bounds the filtered path. Characters split
+ * across chunks are carried to the next call, as StringDecoder does.
+ */
+function fastUtf8Decoder(): ChunkDecoder {
+  let carry: Buffer | undefined;
+  return {
+    write(bytes: Uint8Array): string {
+      const b = carry === undefined ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.concat([carry, bytes]);
+      const end = completeUtf8End(b);
+      carry = end < b.length ? Buffer.from(b.subarray(end)) : undefined;
+      let out = '';
+      for (let p = 0; p < end; ) {
+        let q = Math.min(p + PIECE_BYTES, end);
+        while (q < end && (b[q]! & 0xc0) === 0x80) q--;
+        out += isAscii(b.subarray(p, q)) ? b.toString('latin1', p, q) : b.toString('utf8', p, q);
+        p = q;
+      }
+      return out;
+    },
+    end(): string {
+      const rest = carry === undefined ? '' : carry.toString('utf8');
+      carry = undefined;
+      return rest;
+    },
+  };
+}
+
+/** Length of the prefix of `b` that ends on a whole UTF-8 character. */
+function completeUtf8End(b: Uint8Array): number {
+  const n = b.length;
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const c = b[i]!;
+    if ((c & 0xc0) === 0x80) continue;
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return i + need > n ? i : n;
+  }
+  return n;
+}
+
+/** UTF-8 through the fast path; UTF-16LE through Node's StringDecoder. */
+export const nodeDecoderFactory: DecoderFactory = (encoding) => {
+  if (encoding === 'utf-8') return fastUtf8Decoder();
+  const d = new StringDecoder('utf16le');
   return { write: (b) => d.write(b as Buffer), end: () => d.end() };
 };
 
@@ -45,7 +92,7 @@ export async function readPaths(paths: readonly string[], opts: ReadOptions, sin
 
   const readStream = async (name: string, stream: AsyncIterable<Buffer>, destroy: () => void): Promise<void> => {
     const session = new FileReadSession(name, opts, sink, {
-      decoders: stringDecoderFactory,
+      decoders: nodeDecoderFactory,
       ...(options.readers !== undefined ? { readers: options.readers } : {}),
     });
     try {

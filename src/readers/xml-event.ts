@@ -89,6 +89,18 @@ export function decodeEntities(s: string): string {
 /** Decimal (or `0x` hex) integer; undefined when empty or not a number. */
 export function toInt(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
+  // Fast path for the common short unsigned decimal.
+  const len = s.length;
+  if (len > 0 && len < 16) {
+    let n = 0;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+    }
+    if (i === len) return n;
+  }
   const t = s.trim();
   if (/^-?[0-9]+$/.test(t)) return Number(t);
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t.slice(2), 16);
@@ -127,7 +139,9 @@ export function parseEventXml(s: string, start = 0, end = s.length): EventParseR
   let section = SEC_NONE;
   let text = '';
   let dataName: string | undefined; // Name of the open <Data>, or the generated DataN
+  // Reused across tags: name, value, name, value…; only the first nAttrs are live.
   const attrs: string[] = [];
+  let nAttrs = 0;
 
   while (i < end) {
     const lt = s.indexOf('<', i);
@@ -196,7 +210,7 @@ export function parseEventXml(s: string, start = 0, end = s.length): EventParseR
     }
     if (j === lt + 1) return fail(READ_CODES.badXml, "'<' not followed by a tag name", lt);
     const name = s.slice(lt + 1, j);
-    attrs.length = 0;
+    nAttrs = 0;
     let selfClosing = false;
     for (;;) {
       while (j < end && isWs(s.charCodeAt(j))) j++;
@@ -217,7 +231,8 @@ export function parseEventXml(s: string, start = 0, end = s.length): EventParseR
       let ae = eq;
       while (ae > j && isWs(s.charCodeAt(ae - 1))) ae--;
       const an = s.slice(j, ae);
-      if (an.length === 0 || /[\s<>"']/.test(an)) return fail(READ_CODES.badXml, `bad attribute in <${name}>`, j);
+      const ltInName = s.indexOf('<', j);
+      if (an.length === 0 || (ltInName >= 0 && ltInName < eq)) return fail(READ_CODES.badXml, `bad attribute in <${name}>`, j);
       let q = eq + 1;
       while (q < end && isWs(s.charCodeAt(q))) q++;
       const quote = s.charCodeAt(q);
@@ -226,7 +241,8 @@ export function parseEventXml(s: string, start = 0, end = s.length): EventParseR
       if (qe < 0 || qe >= end) return fail(READ_CODES.badXml, `unterminated attribute ${an} in <${name}>`, q);
       const raw = s.slice(q + 1, qe);
       if (raw.indexOf('<') >= 0) return fail(READ_CODES.badXml, `'<' in attribute ${an} of <${name}>`, q);
-      attrs.push(an, decodeEntities(raw));
+      attrs[nAttrs++] = an;
+      attrs[nAttrs++] = raw.indexOf('&') < 0 ? raw : decodeEntities(raw);
       j = qe + 1;
       const after = s.charCodeAt(j);
       if (!(isWs(after) || after === GT || after === SLASH)) return fail(READ_CODES.badXml, `no space after attribute ${an}`, j);
@@ -240,10 +256,10 @@ export function parseEventXml(s: string, start = 0, end = s.length): EventParseR
         name === 'System' ? SEC_SYSTEM : name === 'EventData' ? SEC_EVENTDATA : name === 'UserData' ? SEC_USERDATA : SEC_OTHER;
       if (section === SEC_SYSTEM) sawSystem = true;
     } else if (depth === 2) {
-      if (section === SEC_SYSTEM) openSystemField(sys, name, attrs);
+      if (section === SEC_SYSTEM) openSystemField(sys, name, attrs, nAttrs);
       else if (section === SEC_EVENTDATA) {
         // `<Binary>` and unnamed `<Data>` still become fields so nothing rendered is lost.
-        const n = name === 'Data' ? attrValue(attrs, 'Name') : name;
+        const n = name === 'Data' ? attrValue(attrs, nAttrs, 'Name') : name;
         dataName = n !== undefined && n !== '' ? n : `Data${++unnamed}`;
         if (selfClosing) setField(data, dataName, '');
       }
@@ -274,35 +290,35 @@ export function setField(data: Record<string, string>, name: string, value: stri
   else data[name] = value;
 }
 
-function attrValue(attrs: readonly string[], name: string): string | undefined {
-  for (let k = 0; k < attrs.length; k += 2) if (attrs[k] === name) return attrs[k + 1];
+function attrValue(attrs: readonly string[], n: number, name: string): string | undefined {
+  for (let k = 0; k < n; k += 2) if (attrs[k] === name) return attrs[k + 1];
   return undefined;
 }
 
-function openSystemField(sys: Partial<Mutable<WinSystem>>, name: string, attrs: readonly string[]): void {
+function openSystemField(sys: Partial<Mutable<WinSystem>>, name: string, attrs: readonly string[], na: number): void {
   switch (name) {
     case 'Provider': {
-      const n = attrValue(attrs, 'Name');
+      const n = attrValue(attrs, na, 'Name');
       if (n !== undefined) sys.provider = n;
-      const g = attrValue(attrs, 'Guid');
+      const g = attrValue(attrs, na, 'Guid');
       if (g !== undefined && g !== '') sys.providerGuid = g;
       break;
     }
     case 'TimeCreated': {
-      const t = attrValue(attrs, 'SystemTime');
+      const t = attrValue(attrs, na, 'SystemTime');
       if (t !== undefined) sys.timeCreated = t;
       break;
     }
     case 'Execution': {
-      const p = toInt(attrValue(attrs, 'ProcessID'));
+      const p = toInt(attrValue(attrs, na, 'ProcessID'));
       if (p !== undefined) sys.processId = p;
-      const t = toInt(attrValue(attrs, 'ThreadID'));
+      const t = toInt(attrValue(attrs, na, 'ThreadID'));
       if (t !== undefined) sys.threadId = t;
       break;
     }
     case 'Security': {
       // Sysmon for Linux writes `UserId`.
-      const u = attrValue(attrs, 'UserID') ?? attrValue(attrs, 'UserId');
+      const u = attrValue(attrs, na, 'UserID') ?? attrValue(attrs, na, 'UserId');
       if (u !== undefined && u !== '') sys.userId = u;
       break;
     }
