@@ -1,0 +1,101 @@
+/** `spelunk hunt`: detections over event logs, alerts out. */
+import { builtinDetections, loadDetections, type Detection } from '../../content/index.js';
+import { hunt } from '../../engine/hunt.js';
+import {
+  COMMON_OPTIONS,
+  DiagnosticPrinter,
+  EXIT,
+  UsageError,
+  checkFormat,
+  checkZone,
+  inputFailed,
+  loadMacros,
+  parseCommandArgs,
+  summaryLine,
+  writeOutput,
+  type ExitCode,
+  type Io,
+} from '../common.js';
+import { HUNT_HELP } from '../help.js';
+import { createProgress } from '../progress.js';
+import { renderAlertsCsv, renderAlertsJson, renderAlertsJsonl, renderAlertsTable } from '../reporters/alerts.js';
+
+export async function huntCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    ...COMMON_OPTIONS,
+    detections: { type: 'string', multiple: true },
+  });
+  if (values.help) {
+    io.stdout.write(HUNT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('hunt needs at least one input path (a file, a folder, or - for stdin)');
+  const format = checkFormat(values.format);
+  const timezone = checkZone(values.tz);
+  const diags = new DiagnosticPrinter(io);
+  let contentFailed = false;
+
+  const macros = loadMacros(values.content, (i) => diags.content(i));
+  let detections: Detection[];
+  if (values.detections && values.detections.length > 0) {
+    const loaded = loadDetections(values.detections);
+    for (const i of loaded.issues) {
+      diags.content(i);
+      if (i.severity === 'error') contentFailed = true;
+    }
+    detections = loaded.detections;
+    if (detections.length === 0) throw new UsageError(`no detection could be loaded from ${values.detections.join(', ')}`);
+  } else {
+    detections = builtinDetections();
+  }
+
+  const progress = createProgress(io.stderr, !values.quiet);
+  const started = performance.now();
+  const result = await hunt({
+    detections,
+    macros,
+    paths: positionals,
+    exec: { timezone },
+    ...(values['no-prefilter'] ? { noPrefilter: true } : {}),
+    onDiagnostic: (d) => diags.read(d),
+    onProgress: (b, e) => progress.update(b, e),
+  });
+  progress.done();
+  diags.finish();
+
+  for (const run of result.runs) {
+    if (run.error) {
+      contentFailed = true;
+      io.stderr.write(`${run.detection.source.file}: detection "${run.detection.name}" not run:\n${run.error.format()}\n`);
+    }
+  }
+  const ran = result.runs.filter((r) => !r.error).length;
+  if (ran === 0) throw new UsageError('no detection could be compiled');
+
+  let text: string;
+  switch (format) {
+    case 'json':
+      text = renderAlertsJson(result.alerts);
+      break;
+    case 'jsonl':
+      text = renderAlertsJsonl(result.alerts);
+      break;
+    case 'csv':
+      text = renderAlertsCsv(result.alerts);
+      break;
+    case 'table':
+      text = result.alerts.length === 0 ? '' : renderAlertsTable(result.runs, io.stdout.isTTY ? io.stdout.columns : undefined);
+      break;
+  }
+  writeOutput(io, values.output, text);
+
+  if (!values.quiet) {
+    const alerting = result.runs.filter((r) => r.alerts.length > 0).length;
+    const seconds = (performance.now() - started) / 1000;
+    io.stderr.write(
+      summaryLine(result.read, `${ran} detection${ran === 1 ? '' : 's'} run, ${result.alerts.length} alert${result.alerts.length === 1 ? '' : 's'} from ${alerting}`, seconds),
+    );
+  }
+  if (contentFailed || inputFailed(result.read)) return EXIT.partial;
+  return result.alerts.length > 0 ? EXIT.alerts : EXIT.ok;
+}

@@ -1,0 +1,86 @@
+/** Help texts. Kept next to each other so they stay consistent. */
+
+export const EXIT_CODES = `Exit codes:
+  0  success (hunt: no alerts)
+  1  hunt: alerts found
+  2  usage error: bad option, no input, SPL syntax error, no runnable detection
+  3  partial failure: some input could not be read (missing, unreadable, empty or
+     binary files; corrupt records) or some detections failed to load or compile;
+     everything else ran and was reported. Takes precedence over 1.`;
+
+export const MAIN_HELP = `spelunk: run Splunk ESCU detections on raw Windows event logs, with Splunk's results and no Splunk.
+
+Usage:
+  spelunk <command> [options]
+
+Commands:
+  hunt     run detections (default: the built-in Exchange UM content) over event logs
+  search   run an ad-hoc SPL search over event logs and print the result rows
+
+Input:
+  Files, folders (read recursively) and - for stdin. The format is recognised from
+  the content: Splunk XmlWinEventLog lines, Event Viewer / wevtutil XML exports,
+  JSON lines (NXLog, Winlogbeat 6/7+/ECS, EVTX-as-JSON).
+
+Examples:
+  spelunk hunt examples/
+  spelunk hunt logs/ --format jsonl --output alerts.jsonl
+  spelunk search '| tstats count from datamodel=Endpoint.Processes by Processes.dest' logs/
+
+Run "spelunk <command> --help" for a command's options.
+
+${EXIT_CODES}
+`;
+
+export const HUNT_HELP = `Usage: spelunk hunt <path>... [options]
+
+Runs detections over the events in <path>... (files, folders, - for stdin) and prints
+one alert per result row, with risk score, risk object, message and MITRE ATT&CK.
+
+Options:
+  --detections PATH   detection YAML file or folder (ESCU format; repeatable).
+                      Default: the built-in content (the fixed flagship detection
+                      "Unified Messaging Service Spawning a Process" and its
+                      companion "Excessive WER Children of Unified Messaging Service")
+  --content DIR       an ESCU content folder; its macros/*.yml override built-in macros
+  --format FMT        table (default), json, jsonl or csv
+  --output FILE       write alerts to FILE instead of stdout
+  --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
+  --no-prefilter      parse every event (do not skip events lacking the searches' literals)
+  --quiet             no summary on stderr
+  --debug             print stack traces of internal errors
+  -h, --help          this help
+
+Examples:
+  spelunk hunt examples/
+  spelunk hunt C:/collected/ --detections ../security_content/detections/endpoint/ --content ../security_content
+  spelunk hunt sysmon.xml --format jsonl | jq .message
+  cat events.jsonl | spelunk hunt - --format csv --output alerts.csv
+
+${EXIT_CODES}
+`;
+
+export const SEARCH_HELP = `Usage: spelunk search '<SPL>' <path>... [options]
+
+Runs one SPL search over the events in <path>... and prints the result rows.
+Supported: tstats (from datamodel=Endpoint.Processes), search, where, eval, stats,
+rename, convert, table, fields, and macros (built-in, or from --content).
+
+Options:
+  --content DIR       an ESCU content folder; its macros/*.yml are available to the search
+  --format FMT        table (default), json, jsonl or csv
+                      (jsonl: one JSON object per row, multivalue fields as arrays)
+  --output FILE       write rows to FILE instead of stdout
+  --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
+  --no-prefilter      parse every event
+  --quiet             no summary on stderr
+  --debug             print stack traces of internal errors
+  -h, --help          this help
+
+Examples:
+  spelunk search '| tstats count from datamodel=Endpoint.Processes by Processes.parent_process_name' logs/
+  spelunk search 'EventCode=1 ParentImage="*\\\\w3wp.exe" | table _time host CommandLine' iis-server/
+  spelunk search '| tstats count where index=* by sourcetype' - < events.xml --format jsonl
+
+${EXIT_CODES}
+`;

@@ -1,0 +1,77 @@
+/** Alert reporters for `hunt`: a grouped table for people, JSON / JSON lines / CSV for machines. */
+import type { Alert } from '../../alerting/index.js';
+import type { DetectionRun } from '../../engine/hunt.js';
+import { newRow, type Row } from '../../spl/values.js';
+import { renderCsv } from './csv.js';
+import { renderTable } from './table.js';
+import { jsonRow } from './values.js';
+
+/** An alert as one JSON object (the row's fields under `result`). */
+export function alertJson(a: Alert): Record<string, unknown> {
+  return {
+    detection: a.detection,
+    outputs: a.outputs,
+    notable: a.notable,
+    risk_score: a.riskScore,
+    risk_objects: a.riskObjects,
+    threat_objects: a.threatObjects,
+    message: a.message,
+    mitre_attack: a.mitre,
+    kill_chain_phases: a.killChainPhases,
+    cve: a.cves,
+    analytic_story: a.analyticStories,
+    result: jsonRow(a.row, Object.keys(a.row)),
+  };
+}
+
+export function renderAlertsJsonl(alerts: readonly Alert[]): string {
+  return alerts.map((a) => JSON.stringify(alertJson(a)) + '\n').join('');
+}
+
+export function renderAlertsJson(alerts: readonly Alert[]): string {
+  return JSON.stringify(alerts.map(alertJson), null, 2) + '\n';
+}
+
+const CSV_FIELDS = ['detection_id', 'detection', 'type', 'outputs', 'risk_score', 'risk_object', 'message', 'mitre_attack', 'result'] as const;
+
+export function renderAlertsCsv(alerts: readonly Alert[]): string {
+  const rows: Row[] = alerts.map((a) => {
+    const r = newRow();
+    r['detection_id'] = a.detection.id;
+    r['detection'] = a.detection.name;
+    r['type'] = a.detection.type;
+    r['outputs'] = a.outputs.join('+');
+    r['risk_score'] = a.riskScore;
+    r['risk_object'] = a.riskObjects.map((o) => `${o.field}=${o.value ?? ''}`).join(' ');
+    r['message'] = a.message;
+    r['mitre_attack'] = a.mitre.map((m) => m.id).join(' ');
+    r['result'] = JSON.stringify(jsonRow(a.row, Object.keys(a.row)));
+    return r;
+  });
+  return renderCsv(rows, CSV_FIELDS);
+}
+
+/** A section per detection that alerted: its header, then its alerts as a table. */
+export function renderAlertsTable(runs: readonly DetectionRun[], width: number | undefined): string {
+  const out: string[] = [];
+  for (const run of runs) {
+    if (run.alerts.length === 0) continue;
+    const d = run.detection;
+    const first = run.alerts[0] as Alert;
+    const outputs = first.outputs.length > 0 ? first.outputs.join(' + ') : 'no alert action';
+    const mitre = first.mitre.map((m) => `${m.id}${m.tactics.length ? ` (${m.tactics.join(', ')})` : ''}`).join(', ');
+    out.push(`== ${d.name}  [${d.type}, risk ${first.riskScore}, ${outputs}]  ${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'}`);
+    if (mitre) out.push(`   ATT&CK ${mitre}${first.cves.length ? `; ${first.cves.join(', ')}` : ''}`);
+    const rows = run.alerts.map((a) => {
+      const r = newRow();
+      r['risk'] = a.riskScore;
+      r['risk_object'] = a.riskObjects.map((o) => o.value ?? '(none)').join(', ');
+      r['message'] = a.message;
+      for (const k in a.row) r[k] = a.row[k];
+      return r;
+    });
+    const fields = ['risk', 'risk_object', 'message', ...Object.keys(run.alerts[0]?.row ?? {})];
+    out.push(renderTable(rows, fields, width ? { width } : {}));
+  }
+  return out.join('\n');
+}

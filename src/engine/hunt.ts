@@ -1,0 +1,81 @@
+/**
+ * `hunt`: compile a set of detections, run them over the inputs in one pass,
+ * and turn their rows into alerts. Compile errors are collected per detection;
+ * the other detections still run.
+ */
+import { buildAlerts, type Alert } from '../alerting/index.js';
+import type { Detection, MacroTable } from '../content/index.js';
+import type { ReadDiagnostic } from '../events/types.js';
+import type { ReadSummary } from '../readers/index.js';
+import { compileSearch, type CompiledSearch, type SearchResult } from '../spl/engine/compile.js';
+import type { ExecOptions } from '../spl/engine/types.js';
+import { SplError } from '../spl/language/errors.js';
+import { mapResolver } from '../spl/language/macros.js';
+import { catalog } from './event.js';
+import { runSearches } from './run.js';
+
+export interface HuntOptions {
+  readonly detections: readonly Detection[];
+  readonly macros: MacroTable;
+  readonly paths: readonly string[];
+  readonly exec?: Partial<ExecOptions>;
+  readonly noPrefilter?: boolean;
+  readonly onDiagnostic?: (d: ReadDiagnostic) => void;
+  readonly onProgress?: (bytes: number, events: number) => void;
+}
+
+export interface DetectionRun {
+  readonly detection: Detection;
+  /** Set when the detection's search could not be compiled; it did not run. */
+  readonly error?: SplError;
+  readonly result?: SearchResult;
+  readonly alerts: readonly Alert[];
+}
+
+export interface HuntResult {
+  readonly runs: readonly DetectionRun[];
+  readonly alerts: readonly Alert[];
+  readonly read: ReadSummary;
+  readonly prefilter?: readonly string[];
+}
+
+export function execOptions(exec: Partial<ExecOptions> = {}): ExecOptions {
+  return { now: exec.now ?? Date.now() / 1000, timezone: exec.timezone ?? 'UTC' };
+}
+
+/** Compiles one detection's search, or returns the SplError that stops it. */
+export function compileDetection(d: Detection, macros: MacroTable, exec: ExecOptions): CompiledSearch | SplError {
+  try {
+    return compileSearch(d.search, { macros: mapResolver(macros), catalog, exec });
+  } catch (err) {
+    if (err instanceof SplError) return err;
+    throw err;
+  }
+}
+
+export async function hunt(opts: HuntOptions): Promise<HuntResult> {
+  const exec = execOptions(opts.exec);
+  const compiled = opts.detections.map((d) => ({ d, c: compileDetection(d, opts.macros, exec) }));
+  const runnable = compiled.filter((x): x is { d: Detection; c: CompiledSearch } => !(x.c instanceof SplError));
+  const outcome = await runSearches(
+    runnable.map((x) => x.c),
+    opts.paths,
+    {
+      ...(opts.onDiagnostic ? { onDiagnostic: opts.onDiagnostic } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.noPrefilter ? { noPrefilter: true } : {}),
+    },
+  );
+  const resultOf = new Map(runnable.map((x, i) => [x.d, outcome.results[i] as SearchResult]));
+  const runs: DetectionRun[] = compiled.map(({ d, c }) => {
+    if (c instanceof SplError) return { detection: d, error: c, alerts: [] };
+    const result = resultOf.get(d) as SearchResult;
+    return { detection: d, result, alerts: buildAlerts(d, result.rows) };
+  });
+  return {
+    runs,
+    alerts: runs.flatMap((r) => r.alerts),
+    read: outcome.read,
+    ...(outcome.prefilter ? { prefilter: outcome.prefilter } : {}),
+  };
+}
