@@ -3,14 +3,14 @@
  * one parsed event in each supported container/shape, and a collecting sink.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from "node:path";
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { ReadDiagnostic, WinEvent } from '../../src/events/types.js';
 import type { ReadSink } from '../../src/readers/index.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = resolve(here, '../..');
+import { REPO_ROOT } from '../support/paths.js';
+export { REPO_ROOT };
 export const ESCU_DATA_SOURCES = resolve(REPO_ROOT, '../shared/escu/data_sources');
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures/readers');
 
