@@ -128,6 +128,11 @@ export function createXmlLinesParser(ctx: ReaderContext): TextParser {
     }
     if (runCount > 0) flushRun();
     if (filter !== undefined && !filter(text)) {
+      // Not parsed, but a cut-off event is still reported: the check costs one comparison.
+      if (!endsWithTrimmed(text, '</Event>')) {
+        ctx.report(READ_CODES.badXml, 'error', 'truncated event: the line does not end with </Event>', line);
+        return;
+      }
       ctx.counters.filtered++;
       return;
     }
@@ -266,6 +271,10 @@ export function createJsonLinesParser(ctx: ReaderContext): TextParser {
     while (i < text.length && isWs(text.charCodeAt(i))) i++;
     if (i === text.length) return;
     if (filter !== undefined && !filter(text)) {
+      if (!endsWithTrimmed(text, '}')) {
+        ctx.report(READ_CODES.badJson, 'error', 'truncated JSON object: the line does not end with }', line);
+        return;
+      }
       ctx.counters.filtered++;
       return;
     }
@@ -280,4 +289,11 @@ export function createJsonLinesParser(ctx: ReaderContext): TextParser {
     if (r.ok) ctx.emit(makeEvent(ctx, r.system, r.data, text, line));
     else ctx.report(r.code, 'error', r.message, line);
   });
+}
+
+/** True when `text`, ignoring trailing whitespace, ends with `suffix`. */
+function endsWithTrimmed(text: string, suffix: string): boolean {
+  let end = text.length;
+  while (end > 0 && isWs(text.charCodeAt(end - 1))) end--;
+  return text.startsWith(suffix, end - suffix.length);
 }

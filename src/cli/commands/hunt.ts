@@ -69,6 +69,9 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
       io.stderr.write(`${run.detection.source.file}: detection "${run.detection.name}" not run:\n${run.error.format()}\n`);
     }
   }
+  for (const run of result.runs) {
+    for (const w of run.result?.diagnostics ?? []) io.stderr.write(`${run.detection.source.file}: warning: ${w.code}: ${w.message}\n`);
+  }
   const ran = result.runs.filter((r) => !r.error).length;
   if (ran === 0) throw new UsageError('no detection could be compiled');
 

@@ -56,6 +56,7 @@ export async function searchCommand(argv: readonly string[], io: Io): Promise<Ex
   progress.done();
   diags.finish();
   const result = outcome.results[0] as SearchResult;
+  for (const w of result.diagnostics) io.stderr.write(`warning: ${w.code}: ${w.message}\n`);
 
   let text: string;
   switch (format) {

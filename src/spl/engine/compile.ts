@@ -66,9 +66,15 @@ export function compileSearch(query: string, opts: CompileOptions): CompiledSear
   const { pipeline, expansion } = parse(query, opts.macros);
   const errorAt = (code: string, message: string, span: Span, extra: { command?: string; suggestion?: string } = {}): SplError =>
     new SplError(code, message, expansion.toSource(span), query, extra);
+  // Runtime problems of the current run, reported once per code and message.
+  let warnings = new Map<string, RunDiagnostic>();
   const evalCc: EvalCompileContext = {
     ctx: { now: opts.exec.now, timezone: opts.exec.timezone },
     error: (code, message, span, suggestion) => errorAt(code, message, span, suggestion ? { suggestion } : {}),
+    warn: (code, message) => {
+      const key = `${code}\u0000${message}`;
+      if (!warnings.has(key)) warnings.set(key, { code, message });
+    },
   };
   const text = (span: Span): string => expansion.text.slice(span.start, span.end);
 
@@ -106,7 +112,8 @@ export function compileSearch(query: string, opts: CompileOptions): CompiledSear
     ...(literals ? { literals } : {}),
     start(): SearchRun {
       const rows: Row[] = [];
-      const diagnostics: RunDiagnostic[] = [];
+      warnings = new Map();
+      const runWarnings = warnings;
       let ended = false;
       const collector: RowSink = { push: (r) => void rows.push(r), end: () => void (ended = true) };
       let sink = collector;
@@ -116,7 +123,7 @@ export function compileSearch(query: string, opts: CompileOptions): CompiledSear
         pushEvent: (event) => eventStage(event, head),
         finish() {
           if (!ended) head.end();
-          return { rows, fields: fieldOrder(rows), diagnostics };
+          return { rows, fields: fieldOrder(rows), diagnostics: [...runWarnings.values()] };
         },
       };
     },

@@ -12,7 +12,8 @@
  */
 import type { EvalExpr } from '../language/ast.js';
 import { SplError } from '../language/errors.js';
-import { lookupFunction, suggestFunction, type EvalContext } from '../eval/functions.js';
+import { EvalFunctionError, lookupFunction, suggestFunction, type EvalContext } from '../eval/functions.js';
+import { compilePcre } from '../regex/index.js';
 import { scalarToString, toNumber, type EvalValue, type Row, type Scalar } from '../values.js';
 import { compileWildcard } from './wildcard.js';
 
@@ -22,7 +23,12 @@ export interface EvalCompileContext {
   readonly ctx: EvalContext;
   /** Raises a compile-time error at a span of the expanded query. */
   error(code: string, message: string, span: { start: number; end: number }, suggestion?: string): SplError;
+  /** Records a problem found while running (the value becomes null and the search goes on). */
+  warn(code: string, message: string): void;
 }
+
+/** Functions whose argument at this index is a regular expression. */
+const REGEX_ARG: Readonly<Record<string, number>> = { match: 1, replace: 1, mvfind: 1 };
 
 export function compileEval(expr: EvalExpr, cc: EvalCompileContext): CompiledExpr {
   switch (expr.kind) {
@@ -55,9 +61,23 @@ export function compileEval(expr: EvalExpr, cc: EvalCompileContext): CompiledExp
         const want = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : fn.maxArgs === Infinity ? `at least ${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
         throw cc.error('spl.bad-arguments', `${expr.name}() takes ${want} argument(s), got ${expr.args.length}`, expr.span);
       }
+      const regexAt = REGEX_ARG[expr.name];
+      const regexArg = regexAt !== undefined ? expr.args[regexAt] : undefined;
+      if (regexArg?.kind === 'string') {
+        const r = compilePcre(regexArg.value);
+        if ('error' in r) throw cc.error(r.error.code, `${expr.name}(): ${r.error.message}`, regexArg.span);
+      }
       const args = expr.args.map((a) => compileEval(a, cc));
       const ctx = cc.ctx;
-      return (row) => fn.call(args.map((a) => a(row)), ctx);
+      return (row) => {
+        try {
+          return fn.call(args.map((a) => a(row)), ctx);
+        } catch (err) {
+          if (!(err instanceof EvalFunctionError)) throw err;
+          cc.warn(err.code, `${expr.name}(): ${err.message}`);
+          return null;
+        }
+      };
     }
     case 'unary': {
       const inner = compileEval(expr.expr, cc);
