@@ -16,7 +16,7 @@ import { runSearches } from '../../src/engine/run.js';
 import { compileSearch } from '../../src/spl/engine/compile.js';
 import { mapResolver } from '../../src/spl/language/macros.js';
 import type { Row } from '../../src/spl/values.js';
-import { exampleLog, toEvtxJson, withFields } from '../support/escu-events.js';
+import { exampleLog, toEvtxJsonLine, withFields } from '../support/escu-events.js';
 import { ESCU } from '../support/paths.js';
 
 const BIN = 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin';
@@ -151,7 +151,7 @@ describe('flagship: Unified Messaging Service Spawning a Process', () => {
   });
 
   it('the same events as XML lines and as JSON lines give identical rows', async () => {
-    const jsonFile = tempFile('sysmon.jsonl', sysmonEvents().map(toEvtxJson).join('\n') + '\n');
+    const jsonFile = tempFile('sysmon.jsonl', sysmonEvents().map(toEvtxJsonLine).join('\n') + '\n');
     for (const v of ['v1', 'v2'] as const) {
       assert.deepEqual(await run(flagshipSearch(v), [jsonFile]), await run(flagshipSearch(v), [xmlFile]));
     }

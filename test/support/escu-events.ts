@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { toEvtxJson } from '../../src/events/render.js';
 import { parseEventXml } from '../../src/readers/index.js';
 import { ESCU } from './paths.js';
 
@@ -48,30 +49,8 @@ export function withFields(xml: string, data: Record<string, string | null>, sys
 }
 
 /** The same event in the EVTX-as-JSON shape other EVTX tools write. */
-export function toEvtxJson(xml: string): string {
+export function toEvtxJsonLine(xml: string): string {
   const r = parseEventXml(xml);
   if (!r.ok) throw new Error(`bad test event: ${r.message}`);
-  const s = r.system;
-  const attrs = (o: Record<string, unknown>) => ({ '#attributes': o });
-  return JSON.stringify({
-    Event: {
-      '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
-      System: {
-        Provider: attrs({ Name: s.provider, ...(s.providerGuid ? { Guid: s.providerGuid } : {}) }),
-        EventID: s.eventId,
-        ...(s.version !== undefined ? { Version: s.version } : {}),
-        ...(s.level !== undefined ? { Level: s.level } : {}),
-        ...(s.task !== undefined ? { Task: s.task } : {}),
-        ...(s.opcode !== undefined ? { Opcode: s.opcode } : {}),
-        ...(s.keywords !== undefined ? { Keywords: s.keywords } : {}),
-        TimeCreated: attrs({ SystemTime: s.timeCreated }),
-        ...(s.recordId !== undefined ? { EventRecordID: s.recordId } : {}),
-        Execution: attrs({ ProcessID: s.processId, ThreadID: s.threadId }),
-        Channel: s.channel,
-        Computer: s.computer,
-        Security: s.userId !== undefined ? attrs({ UserID: s.userId }) : null,
-      },
-      EventData: { ...r.data },
-    },
-  });
+  return JSON.stringify(toEvtxJson({ system: r.system, data: r.data, origin: { file: '<test>' } }));
 }

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: speed and memory of `hunt` on large inputs made by repeating
+ * real events (the Windows example events of ../shared/escu/data_sources, plus
+ * ../shared/data's XML and JSON lines when present) with fresh record ids, and
+ * a synthetic UM-parent positive every 100,000 events.
+ *
+ * Size: BENCH_MB (default 512) MB per format. Reproduce:
+ *   npm run bench                 # 512 MB per format
+ *   BENCH_MB=2048 npm run bench   # the 2 GB memory check
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { parse } from 'yaml';
+import { toEvtxJson, toXmlLine } from '../src/events/render.js';
+import type { WinEvent } from '../src/events/types.js';
+import { parseEventXml } from '../src/readers/index.js';
+import { packageRoot } from '../src/content/index.js';
+
+const ROOT = packageRoot();
+const SHARED = join(ROOT, '..', 'shared');
+const OUT = join(ROOT, 'bench', 'out');
+const MB = Number(process.env['BENCH_MB'] ?? 512);
+
+function realEvents(): WinEvent[] {
+  const events: WinEvent[] = [];
+  const dir = join(SHARED, 'escu', 'data_sources');
+  for (const f of readdirSync(dir).sort()) {
+    const doc = parse(readFileSync(join(dir, f), 'utf8')) as { example_log?: unknown };
+    const x = typeof doc.example_log === 'string' ? doc.example_log.replace(/\r?\n/g, ' ').trim() : '';
+    if (!x.startsWith('<Event')) continue;
+    const r = parseEventXml(x);
+    if (r.ok) events.push({ system: r.system, data: r.data, origin: { file: f } });
+  }
+  const data = join(SHARED, 'data');
+  if (existsSync(data)) {
+    const walk = (d: string): void => {
+      for (const f of readdirSync(d).sort()) {
+        const p = join(d, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(xml|log)$/i.test(f) && statSync(p).size < 50_000_000) {
+          for (const line of readFileSync(p, 'utf8').split('\n')) {
+            if (!line.startsWith('<Event')) continue;
+            const r = parseEventXml(line);
+            if (r.ok) events.push({ system: r.system, data: r.data, origin: { file: p } });
+          }
+        }
+      }
+    };
+    walk(data);
+  }
+  return events;
+}
+
+function positive(base: WinEvent): WinEvent {
+  return {
+    ...base,
+    system: { ...base.system, provider: 'Microsoft-Windows-Sysmon', eventId: 1, channel: 'Microsoft-Windows-Sysmon/Operational' },
+    data: {
+      ...base.data,
+      Image: 'C:\\Windows\\System32\\cmd.exe',
+      CommandLine: 'cmd.exe /c whoami',
+      ParentImage: 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\UMWorkerProcess.exe',
+      ParentCommandLine: 'UMWorkerProcess.exe',
+      ProcessId: '7312',
+      ParentProcessId: '5904',
+    },
+  };
+}
+
+async function writeCorpus(file: string, render: (e: WinEvent) => string, events: WinEvent[]): Promise<{ bytes: number; events: number }> {
+  const out = createWriteStream(file);
+  const target = MB * 1024 * 1024;
+  let bytes = 0;
+  let n = 0;
+  let record = 1;
+  const sysmon1 = events.find((e) => e.system.eventId === 1 && e.system.provider === 'Microsoft-Windows-Sysmon') ?? (events[0] as WinEvent);
+  while (bytes < target) {
+    let batch = '';
+    for (let k = 0; k < 2000; k++) {
+      const base = n % 100_000 === 99_999 ? positive(sysmon1) : (events[n % events.length] as WinEvent);
+      const e: WinEvent = { ...base, system: { ...base.system, recordId: record++ } };
+      batch += render(e) + '\n';
+      n++;
+    }
+    bytes += Buffer.byteLength(batch);
+    if (!out.write(batch)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return { bytes, events: n };
+}
+
+interface Measured {
+  bytes: number;
+  events: number;
+  filtered: number;
+  rows: number;
+  seconds: number;
+  maxRssMB: number;
+}
+
+function measure(args: string[]): Measured {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'child.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Measured;
+}
+
+const events = realEvents();
+mkdirSync(OUT, { recursive: true });
+const xml = join(OUT, 'events.xml');
+const jsonl = join(OUT, 'events.jsonl');
+process.stderr.write(`bench: writing ${MB} MB of XML lines and of JSON lines from ${events.length} real events to ${OUT} ...\n`);
+const xmlInfo = await writeCorpus(xml, toXmlLine, events);
+await writeCorpus(jsonl, (e) => JSON.stringify(toEvtxJson(e)), events);
+
+const runs: [string, string[]][] = [
+  ['hunt, built-in content, XML lines (pre-filtered)', ['hunt', xml]],
+  ['hunt, built-in content, JSON lines (pre-filtered)', ['hunt', jsonl]],
+  ['hunt, built-in content, XML lines, every event normalized (--no-prefilter)', ['hunt-all', xml]],
+  ['search \\| tstats count by host (every event, all fields), XML lines', ['search', xml, '| tstats count by host']],
+];
+const lines: string[] = [];
+lines.push(`spelunk benchmark: ${MB} MB per input (${xmlInfo.events.toLocaleString('en-US')} events in the XML file), Node ${process.version}, 1 core per run`);
+lines.push('');
+lines.push('| run | MB/s | events/s | peak RSS (MB) | results |');
+lines.push('|---|---:|---:|---:|---:|');
+for (const [name, args] of runs) {
+  const m = measure(args);
+  const total = m.events + m.filtered;
+  lines.push(`| ${name} | ${(m.bytes / 1048576 / m.seconds).toFixed(0)} | ${Math.round(total / m.seconds).toLocaleString('en-US')} | ${m.maxRssMB.toFixed(0)} | ${m.rows} |`);
+}
+lines.push('');
+lines.push(`Reproduce: BENCH_MB=${MB} npm run bench`);
+process.stdout.write(lines.join('\n') + '\n');
