@@ -1,6 +1,8 @@
 /** `spelunk hunt`: detections over event logs, alerts out. */
 import { builtinDetections, loadDetections, type Detection } from '../../content/index.js';
+import { alertContexts } from '../../engine/context-pass.js';
 import { hunt } from '../../engine/hunt.js';
+import type { AlertContext } from '../../triage/index.js';
 import {
   COMMON_OPTIONS,
   DiagnosticPrinter,
@@ -24,6 +26,8 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   const { values, positionals } = parseCommandArgs(argv, {
     ...COMMON_OPTIONS,
     detections: { type: 'string', multiple: true },
+    'no-context': { type: 'boolean' },
+    window: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(HUNT_HELP);
@@ -75,19 +79,26 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   const ran = result.runs.filter((r) => !r.error).length;
   if (ran === 0) throw new UsageError('no detection could be compiled');
 
+  const windowMinutes = values.window === undefined ? 15 : Number(values.window);
+  if (!Number.isFinite(windowMinutes) || windowMinutes <= 0) throw new UsageError(`--window must be a positive number of minutes (got "${values.window}")`);
+  const contexts: (AlertContext | undefined)[] = values['no-context']
+    ? result.alerts.map(() => undefined)
+    : await alertContexts(result.alerts, positionals, { windowSeconds: windowMinutes * 60 });
+  const contextOf = new Map(result.alerts.map((a, i) => [a, contexts[i]]));
+
   let text: string;
   switch (format) {
     case 'json':
-      text = renderAlertsJson(result.alerts);
+      text = renderAlertsJson(result.alerts, contextOf);
       break;
     case 'jsonl':
-      text = renderAlertsJsonl(result.alerts);
+      text = renderAlertsJsonl(result.alerts, contextOf);
       break;
     case 'csv':
       text = renderAlertsCsv(result.alerts);
       break;
     case 'table':
-      text = result.alerts.length === 0 ? '' : renderAlertsTable(result.runs, io.stdout.isTTY ? io.stdout.columns : undefined);
+      text = result.alerts.length === 0 ? '' : renderAlertsTable(result.runs, io.stdout.isTTY ? io.stdout.columns : undefined, contextOf);
       break;
   }
   writeOutput(io, values.output, text);

@@ -2,12 +2,16 @@
 import type { Alert } from '../../alerting/index.js';
 import type { DetectionRun } from '../../engine/hunt.js';
 import { newRow, type Row } from '../../spl/values.js';
+import type { AlertContext } from '../../triage/index.js';
+import { renderContextText } from './context.js';
 import { renderCsv } from './csv.js';
 import { renderTable } from './table.js';
 import { jsonRow } from './values.js';
 
-/** An alert as one JSON object (the row's fields under `result`). */
-export function alertJson(a: Alert): Record<string, unknown> {
+export type ContextOf = ReadonlyMap<Alert, AlertContext | undefined>;
+
+/** An alert as one JSON object (the row's fields under `result`, its context under `context`). */
+export function alertJson(a: Alert, context?: AlertContext): Record<string, unknown> {
   return {
     detection: a.detection,
     outputs: a.outputs,
@@ -21,15 +25,16 @@ export function alertJson(a: Alert): Record<string, unknown> {
     cve: a.cves,
     analytic_story: a.analyticStories,
     result: jsonRow(a.row, Object.keys(a.row)),
+    ...(context ? { context } : {}),
   };
 }
 
-export function renderAlertsJsonl(alerts: readonly Alert[]): string {
-  return alerts.map((a) => JSON.stringify(alertJson(a)) + '\n').join('');
+export function renderAlertsJsonl(alerts: readonly Alert[], contexts: ContextOf = new Map()): string {
+  return alerts.map((a) => JSON.stringify(alertJson(a, contexts.get(a))) + '\n').join('');
 }
 
-export function renderAlertsJson(alerts: readonly Alert[]): string {
-  return JSON.stringify(alerts.map(alertJson), null, 2) + '\n';
+export function renderAlertsJson(alerts: readonly Alert[], contexts: ContextOf = new Map()): string {
+  return JSON.stringify(alerts.map((a) => alertJson(a, contexts.get(a))), null, 2) + '\n';
 }
 
 const CSV_FIELDS = ['detection_id', 'detection', 'type', 'outputs', 'risk_score', 'risk_object', 'message', 'mitre_attack', 'result'] as const;
@@ -52,7 +57,7 @@ export function renderAlertsCsv(alerts: readonly Alert[]): string {
 }
 
 /** A section per detection that alerted: its header, then its alerts as a table. */
-export function renderAlertsTable(runs: readonly DetectionRun[], width: number | undefined): string {
+export function renderAlertsTable(runs: readonly DetectionRun[], width: number | undefined, contexts: ContextOf = new Map()): string {
   const out: string[] = [];
   for (const run of runs) {
     if (run.alerts.length === 0) continue;
@@ -72,6 +77,10 @@ export function renderAlertsTable(runs: readonly DetectionRun[], width: number |
     });
     const fields = ['risk', 'risk_object', 'message', ...Object.keys(run.alerts[0]?.row ?? {})];
     out.push(renderTable(rows, fields, width ? { width } : {}));
+    run.alerts.forEach((a, i) => {
+      const ctx = contexts.get(a);
+      if (ctx) out.push(`  context of alert ${i + 1} (${a.riskObjects.map((o) => o.value ?? '').join(', ')}):\n${renderContextText(ctx)}`);
+    });
   }
   return out.join('\n');
 }

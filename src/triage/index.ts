@@ -1,0 +1,2 @@
+export { ContextCollector, type AlertContext, type AppError, type ContextItem, type FileWrite, type ProcessRef } from './context.js';
+export { ProcessIndex, type ProcessNode } from './process-index.js';
