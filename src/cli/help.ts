@@ -35,7 +35,8 @@ ${EXIT_CODES}
 export const HUNT_HELP = `Usage: spelunk hunt <path>... [options]
 
 Runs detections over the events in <path>... (files, folders, - for stdin) and prints
-one alert per result row, with risk score, risk object, message and MITRE ATT&CK.
+one alert per result row, with risk score, risk object, message and MITRE ATT&CK,
+then each alert's context from the same inputs (not for stdin).
 
 Options:
   --detections PATH   detection YAML file or folder (ESCU format; repeatable).
@@ -47,6 +48,9 @@ Options:
   --output FILE       write alerts to FILE instead of stdout
   --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
   --no-prefilter      parse every event (do not skip events lacking the searches' literals)
+  --no-context        do not read the inputs a second time for alert context (process
+                      tree, siblings, nearby processes, file writes, UM errors)
+  --window MINUTES    the window of "nearby processes" around an alert (default 15)
   --quiet             no summary on stderr
   --debug             print stack traces of internal errors
   -h, --help          this help
