@@ -7,10 +7,15 @@
  */
 import type { WinEvent } from '../events/types.js';
 import { newRow, type Row } from '../spl/values.js';
+import { filesystemRecord } from './filesystem.js';
+import { networkTrafficRecord } from './network-traffic.js';
 import { processesRecord } from './processes.js';
+import { registryRecord } from './registry.js';
+import { servicesRecord } from './services.js';
+import { SOURCETYPE_NAME } from './sourcetype.js';
 
 /** `XmlWinEventLog`: the sourcetype Splunk gives these events (ESCU tests write it lower case). */
-export const SOURCETYPE = 'XmlWinEventLog';
+export const SOURCETYPE = SOURCETYPE_NAME;
 
 /** `source` as Splunk's Windows inputs set it: `XmlWinEventLog:<Channel>`. */
 export function sourceOf(e: WinEvent): string {
@@ -72,9 +77,36 @@ export function splunkFields(e: WinEvent): Row {
   if (s.userId !== undefined) row['UserID'] = s.userId;
   row['SystemTime'] = s.timeCreated;
   for (const k in e.data) row[k] = e.data[k];
-  const proc = processesRecord(e);
-  if (proc) {
-    for (const k in proc) if (!(k in row) && k[0] !== '_') row[k] = proc[k];
+  const eventtype = eventtypesOf(e);
+  if (eventtype.length > 0) row['eventtype'] = eventtype.length === 1 ? (eventtype[0] as string) : eventtype;
+  // The add-ons' CIM fields, unprefixed; an event is in at most one of these datasets.
+  for (const build of RAW_CIM_BUILDERS) {
+    const rec = build(e);
+    if (!rec) continue;
+    for (const k in rec) if (!(k in row) && k[0] !== '_') row[k] = rec[k];
+    break;
   }
   return row;
+}
+
+const RAW_CIM_BUILDERS: readonly ((e: WinEvent) => Row | undefined)[] = [
+  processesRecord,
+  filesystemRecord,
+  registryRecord,
+  networkTrafficRecord,
+  servicesRecord,
+];
+
+/**
+ * Splunk's `eventtype` values for the event, from the Splunk add-on for
+ * Microsoft Windows' eventtypes.conf (`wineventlog_security`,
+ * `wineventlog_system`, `wineventlog_application`: each `source=XmlWinEventLog:<Channel>`
+ * among others). ESCU's `wineventlog_system` macro is `eventtype=wineventlog_system`.
+ */
+export function eventtypesOf(e: WinEvent): string[] {
+  const ch = e.system.channel.toLowerCase();
+  if (ch === 'security') return ['wineventlog_security'];
+  if (ch === 'system') return ['wineventlog_system'];
+  if (ch === 'application') return ['wineventlog_application'];
+  return [];
 }

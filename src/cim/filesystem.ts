@@ -1,0 +1,89 @@
+/**
+ * The CIM Endpoint.Filesystem data model: Sysmon 2 (file creation time
+ * changed), 11 (FileCreate), 15 (FileCreateStreamHash), 23 (FileDelete,
+ * archived) and 26 (FileDeleteDetected) as the Splunk add-on for Sysmon maps
+ * them, then the model's calculated fields. Decisions:
+ * docs/design/cim-datamodels.md.
+ */
+import type { WinEvent } from '../events/types.js';
+import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
+import { newRow, type Row } from '../spl/values.js';
+import { DEFAULT_FIELD_FACTS, fact, fillUnknown, fillVendorProduct, isSysmon, present, setIf, UNKNOWN } from './common.js';
+import { SOURCETYPE_NAME } from './sourcetype.js';
+import { fileName } from './processes.js';
+
+/** The action of each Sysmon file event. */
+const ACTION: Readonly<Record<number, string>> = { 2: 'modified', 11: 'created', 15: 'created', 23: 'deleted', 26: 'deleted' };
+
+export const FILESYSTEM_EVENT_IDS = [2, 11, 15, 23, 26] as const;
+
+function mapEvent(e: WinEvent): Row | undefined {
+  if (!isSysmon(e, ...FILESYSTEM_EVENT_IDS)) return undefined;
+  const s = e.system;
+  const d = e.data;
+  const r = newRow();
+  const target = d['TargetFilename'];
+  if (present(target)) {
+    r['file_path'] = target;
+    r['file_name'] = fileName(target);
+  }
+  const image = d['Image'];
+  if (present(image)) {
+    r['process_path'] = image;
+    r['process_name'] = fileName(image);
+    r['process_exec'] = fileName(image);
+  }
+  setIf(r, 'process_guid', d['ProcessGuid']);
+  setIf(r, 'process_id', d['ProcessId']);
+  setIf(r, 'user', d['User']);
+  if (s.userId !== undefined) r['user_id'] = s.userId;
+  if (s.eventId === 2 || s.eventId === 11 || s.eventId === 15) setIf(r, 'file_create_time', d['CreationUtcTime']);
+  if (s.eventId === 2 || s.eventId === 23 || s.eventId === 26) setIf(r, 'file_modify_time', d['UtcTime']);
+  if (s.eventId === 15) setIf(r, 'file_hash', d['Hash']);
+  if (s.eventId === 23 || s.eventId === 26) setIf(r, 'file_hash', d['Hashes']);
+  r['dest'] = s.computer;
+  r['action'] = ACTION[s.eventId] as string;
+  r['object_category'] = 'file';
+  r['signature_id'] = String(s.eventId);
+  r['vendor_product'] = 'Microsoft Sysmon';
+  return r;
+}
+
+const FILLED = ['dest', 'user'] as const;
+
+/** The event's Endpoint.Filesystem record (fields unprefixed), or undefined when it is not a file event. */
+export function filesystemRecord(e: WinEvent): Row | undefined {
+  const r = mapEvent(e);
+  if (!r) return undefined;
+  fillUnknown(r, FILLED);
+  fillVendorProduct(r, SOURCETYPE_NAME);
+  return r;
+}
+
+const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
+
+/** What the planner may know of Endpoint.Filesystem fields (see docs/design/prefilter.md). */
+export const FILESYSTEM_DATASET: DatasetInfo = {
+  name: 'Endpoint.Filesystem',
+  prefix: 'Filesystem',
+  fields: new Map<string, DatasetField>([
+    ['file_path', F(true)],
+    ['file_name', F(true)],
+    ['file_create_time', F(true)],
+    ['file_modify_time', F(true)],
+    ['file_hash', F(true)],
+    ['process_guid', F(true)],
+    ['process_id', F(true)],
+    ['process_path', F(true)],
+    ['process_name', F(true)],
+    ['process_exec', F(true)],
+    ['user', F(true, UNKNOWN)],
+    ['user_id', F(true)],
+    ['dest', F(true, UNKNOWN)],
+    ['action', F(false)],
+    ['object_category', F(false)],
+    ['signature_id', F(false)],
+    ['vendor_product', F(false, UNKNOWN)],
+    ...DEFAULT_FIELD_FACTS,
+  ]),
+};
