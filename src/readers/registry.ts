@@ -1,10 +1,10 @@
 /**
  * The format registry: one reader per `InputFormat`. Typed as a `Record` so a new
- * format does not compile until it has an entry. EVTX is recognised by the sniffer
- * but its reader is not written yet (see README.md).
+ * format does not compile until it has an entry. EVTX is read by `src/evtx/`.
  */
+import { createEvtxParser } from '../evtx/plugin.js';
 import { createEventXmlParser, createJsonLinesParser, createXmlLinesParser } from './text-readers.js';
-import { READ_CODES, type FormatReader, type InputFormat } from './types.js';
+import { type FormatReader, type InputFormat } from './types.js';
 
 export type FormatRegistry = Readonly<Record<InputFormat, FormatReader>>;
 
@@ -12,9 +12,5 @@ export const FORMAT_READERS: FormatRegistry = {
   'xml-lines': { kind: 'text', open: createXmlLinesParser },
   'event-xml': { kind: 'text', open: createEventXmlParser },
   'json-lines': { kind: 'text', open: createJsonLinesParser },
-  evtx: {
-    kind: 'unsupported',
-    code: READ_CODES.evtxNotSupported,
-    message: 'EVTX file recognised, but the EVTX reader is not available yet; export it as XML or JSON',
-  },
+  evtx: { kind: 'bytes', open: (ctx) => createEvtxParser(ctx) },
 };

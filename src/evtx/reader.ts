@@ -1,0 +1,294 @@
+/**
+ * Streaming EVTX reader: bytes in (any split), rendered event records out, in
+ * file order, one 64 KiB chunk at a time (memory bounded by one chunk plus the
+ * pushed buffer). Damage never throws and never stops the file: every problem is
+ * one typed `EvtxDiagnostic` with the file offset, chunk index and record id, and
+ * reading goes on with the next record or chunk.
+ *
+ * ```ts
+ * const summary = readEvtx(bytes, {}, (rec) => events.push(mapEvent(rec.root)), (d) => problems.push(d));
+ * ```
+ */
+import { ByteReader } from './bytes.js';
+import { ChunkContext, renderBinXml, rootElement, type BinXmlLimits } from './binxml.js';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, MIN_RECORD_SIZE, RECORD_HEADER_SIZE, chunkCrcProblems, hasChunkMagic, hasRecordMagic, parseChunkHeader } from './chunk.js';
+import { EVTX_CODES, EvtxError, type EvtxCode, type EvtxDiagnostic, type EvtxSeverity } from './errors.js';
+import { FILE_HEADER_BLOCK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type FileHeader } from './header.js';
+import { fileTimeToIso, type XmlElement } from './render.js';
+
+export interface EvtxReadOptions extends BinXmlLimits {
+  /** Skip a chunk whose header or records CRC-32 does not match (reported as an error) instead of reading it (a warning). Default false. */
+  readonly strictCrc?: boolean;
+}
+
+/** One event record, rendered. */
+export interface EvtxRecord {
+  readonly recordId: number;
+  /** When the record was written (its header FILETIME), ISO 8601 UTC. */
+  readonly writtenTime: string;
+  /** File offset of the record (its `**` signature). */
+  readonly offset: number;
+  /** 0-based index of its chunk by position in the file. */
+  readonly chunk: number;
+  /** The rendered `<Event>` element. */
+  readonly root: XmlElement;
+}
+
+export interface EvtxSummary {
+  readonly header: FileHeader | undefined;
+  /** Chunks with a chunk signature that were read. */
+  readonly chunks: number;
+  /** All-zero (unused) chunk blocks, skipped silently. */
+  readonly emptyChunks: number;
+  /** Blocks skipped for a bad signature, header or (with `strictCrc`) CRC. */
+  readonly skippedChunks: number;
+  readonly records: number;
+  /** Records reported and skipped. */
+  readonly badRecords: number;
+}
+
+export type RecordHandler = (record: EvtxRecord) => void;
+export type DiagnosticHandler = (d: EvtxDiagnostic) => void;
+
+function isAllZero(b: Uint8Array, from = 0): boolean {
+  for (let i = from; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** Next record signature in `b[from, to)`, or -1. */
+function findRecordMagic(b: Uint8Array, from: number, to: number): number {
+  for (let i = b.indexOf(0x2a, from); i >= 0 && i + 4 <= to; i = b.indexOf(0x2a, i + 1)) {
+    if (hasRecordMagic(b, i)) return i;
+  }
+  return -1;
+}
+
+/** Push-style EVTX reader. */
+export class EvtxStream {
+  private readonly buf = new Uint8Array(CHUNK_SIZE);
+  private fill = 0;
+  private offset = 0; // file offset of the unit being collected
+  private inHeader = true;
+  private chunkIndex = 0;
+  private header: FileHeader | undefined;
+  private chunks = 0;
+  private emptyChunks = 0;
+  private skippedChunks = 0;
+  private records = 0;
+  private badRecords = 0;
+  private ended = false;
+
+  constructor(
+    private readonly opts: EvtxReadOptions,
+    private readonly onRecord: RecordHandler,
+    private readonly onDiagnostic: DiagnosticHandler,
+  ) {}
+
+  push(bytes: Uint8Array): void {
+    let i = 0;
+    while (i < bytes.length) {
+      const need = this.inHeader ? FILE_HEADER_BLOCK_SIZE : CHUNK_SIZE;
+      if (this.fill === 0 && bytes.length - i >= need) {
+        this.unit(bytes.subarray(i, i + need));
+        i += need;
+        continue;
+      }
+      const n = Math.min(need - this.fill, bytes.length - i);
+      this.buf.set(bytes.subarray(i, i + n), this.fill);
+      this.fill += n;
+      i += n;
+      if (this.fill === need) {
+        this.fill = 0;
+        this.unit(this.buf.subarray(0, need));
+      }
+    }
+  }
+
+  end(): EvtxSummary {
+    if (!this.ended) {
+      this.ended = true;
+      if (this.fill > 0 || this.inHeader) {
+        const rest = this.buf.subarray(0, this.fill);
+        this.fill = 0;
+        this.unit(rest);
+      }
+      const h = this.header;
+      if (h !== undefined && h.chunkCount !== this.chunks) {
+        this.diag(
+          EVTX_CODES.chunkCountMismatch,
+          h.dirty ? 'info' : 'warning',
+          `file header says ${h.chunkCount} chunk(s), ${this.chunks} found${h.dirty ? ' (header is dirty)' : ''}`,
+          42,
+        );
+      }
+    }
+    return {
+      header: this.header,
+      chunks: this.chunks,
+      emptyChunks: this.emptyChunks,
+      skippedChunks: this.skippedChunks,
+      records: this.records,
+      badRecords: this.badRecords,
+    };
+  }
+
+  private diag(code: EvtxCode, severity: EvtxSeverity, message: string, offset: number, chunk?: number, recordId?: number): void {
+    const d: { -readonly [K in keyof EvtxDiagnostic]: EvtxDiagnostic[K] } = { code, severity, message, offset };
+    if (chunk !== undefined) d.chunk = chunk;
+    if (recordId !== undefined) d.recordId = recordId;
+    this.onDiagnostic(d);
+  }
+
+  private unit(bytes: Uint8Array): void {
+    const at = this.offset;
+    this.offset += bytes.length;
+    if (this.inHeader) {
+      this.inHeader = false;
+      this.fileHeader(bytes);
+    } else {
+      this.chunk(bytes, at, this.chunkIndex++);
+    }
+  }
+
+  private fileHeader(bytes: Uint8Array): void {
+    if (bytes.length < FILE_HEADER_SIZE) {
+      this.diag(EVTX_CODES.badHeader, 'error', `file is ${bytes.length} byte(s), shorter than the 128-byte header`, 0);
+      return;
+    }
+    const { header, diagnostics } = parseFileHeader(bytes);
+    this.header = header;
+    for (const d of diagnostics) this.onDiagnostic(d);
+    if (bytes.length < FILE_HEADER_BLOCK_SIZE) {
+      this.diag(EVTX_CODES.truncatedChunk, 'warning', `file ends inside the 4096-byte header block (${bytes.length} bytes): no chunks`, bytes.length);
+    }
+  }
+
+  private chunk(chunk: Uint8Array, fileOffset: number, index: number): void {
+    if (!hasChunkMagic(chunk)) {
+      if (isAllZero(chunk)) {
+        this.emptyChunks++;
+        return;
+      }
+      this.skippedChunks++;
+      this.diag(EVTX_CODES.badChunkMagic, 'error', `chunk ${index} has no ElfChnk signature: skipped`, fileOffset, index);
+      return;
+    }
+    if (chunk.length < CHUNK_HEADER_SIZE) {
+      this.skippedChunks++;
+      this.diag(EVTX_CODES.truncatedChunk, 'error', `chunk ${index} is truncated to ${chunk.length} bytes, inside its header: skipped`, fileOffset, index);
+      return;
+    }
+    const h = parseChunkHeader(chunk);
+    const crc = chunkCrcProblems(chunk, h);
+    if (crc.length > 0) {
+      const strict = this.opts.strictCrc === true;
+      for (const p of crc) {
+        this.diag(EVTX_CODES.badChunkCrc, strict ? 'error' : 'warning', `chunk ${index}: ${p.message}${strict ? ': skipped' : ''}`, fileOffset + p.offset, index);
+      }
+      if (strict) {
+        this.skippedChunks++;
+        return;
+      }
+    }
+    this.chunks++;
+    if (chunk.length < CHUNK_SIZE) {
+      this.diag(EVTX_CODES.truncatedChunk, 'warning', `chunk ${index} is truncated to ${chunk.length} bytes: reading the records it holds`, fileOffset + chunk.length, index);
+    }
+    if (h.headerSize !== 128) this.diag(EVTX_CODES.badChunkHeader, 'warning', `chunk ${index} header size ${h.headerSize}, expected 128`, fileOffset + 40, index);
+    let limit = chunk.length;
+    if (h.freeSpaceOffset < CHUNK_HEADER_SIZE || h.freeSpaceOffset > CHUNK_SIZE) {
+      this.diag(EVTX_CODES.badChunkHeader, 'warning', `chunk ${index} free space offset ${h.freeSpaceOffset} is outside the chunk: scanning for records`, fileOffset + 48, index);
+    } else if (this.header?.dirty !== true) {
+      limit = Math.min(limit, h.freeSpaceOffset);
+    }
+    this.recordsOf(chunk, fileOffset, index, limit);
+  }
+
+  /** Reads the records of one chunk from offset 512 up to `limit` (the free space offset, or the chunk end). */
+  private recordsOf(chunk: Uint8Array, fileOffset: number, index: number, limit: number): void {
+    const ctx = new ChunkContext(chunk, this.opts);
+    const r = new ByteReader(chunk);
+    let off = CHUNK_HEADER_SIZE;
+    while (off + 4 <= limit) {
+      if (!hasRecordMagic(chunk, off)) {
+        // Zero fill after the last record (dirty files read up to the chunk end) is not damage.
+        if (chunk[off] === 0 && isAllZero(chunk.subarray(off, limit))) return;
+        const next = findRecordMagic(chunk, off + 1, limit);
+        this.badRecords++;
+        this.diag(
+          EVTX_CODES.badRecordMagic,
+          'error',
+          `chunk ${index}: no record signature at chunk offset ${off}: ${next < 0 ? 'rest of the chunk' : `${next - off} byte(s)`} skipped`,
+          fileOffset + off,
+          index,
+        );
+        if (next < 0) return;
+        off = next;
+        continue;
+      }
+      if (off + RECORD_HEADER_SIZE > chunk.length) {
+        this.badRecords++;
+        this.diag(EVTX_CODES.truncatedRecord, 'error', `chunk ${index}: record header at chunk offset ${off} is truncated`, fileOffset + off, index);
+        return;
+      }
+      const size = r.u32At(off + 4);
+      const recordId = r.u64NumberAt(off + 8);
+      if (size < MIN_RECORD_SIZE || off + size > CHUNK_SIZE) {
+        this.badRecords++;
+        const next = findRecordMagic(chunk, off + 4, limit);
+        this.diag(EVTX_CODES.badRecordSize, 'error', `chunk ${index}: record size ${size} at chunk offset ${off} is impossible: skipped`, fileOffset + off, index, recordId);
+        if (next < 0) return;
+        off = next;
+        continue;
+      }
+      if (off + size > chunk.length) {
+        this.badRecords++;
+        this.diag(EVTX_CODES.truncatedRecord, 'error', `chunk ${index}: record of ${size} bytes at chunk offset ${off} is truncated`, fileOffset + off, index, recordId);
+        return;
+      }
+      const copy = r.u32At(off + size - 4);
+      if (copy !== size) {
+        this.diag(EVTX_CODES.badRecordSize, 'warning', `chunk ${index}: record size ${size} and its trailing copy ${copy} disagree`, fileOffset + off + size - 4, index, recordId);
+      }
+      this.record(ctx, r, fileOffset, index, off, size, recordId);
+      off += size;
+    }
+  }
+
+  private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number): void {
+    try {
+      const written = fileTimeToIso(r.u64At(off + 16));
+      const nodes = renderBinXml(ctx, off + RECORD_HEADER_SIZE, off + size - 4, (message, at) => {
+        this.diag(EVTX_CODES.badValue, 'warning', `record ${recordId}: ${message}`, fileOffset + at, index, recordId);
+      });
+      const root = rootElement(nodes);
+      if (root === undefined) {
+        this.badRecords++;
+        this.diag(EVTX_CODES.badEvent, 'error', `record ${recordId} holds no element`, fileOffset + off, index, recordId);
+        return;
+      }
+      this.records++;
+      this.onRecord({ recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root });
+    } catch (e) {
+      this.badRecords++;
+      if (e instanceof EvtxError) {
+        this.diag(e.code, 'error', `record ${recordId}: ${e.message} (chunk offset ${e.offset}): skipped`, fileOffset + e.offset, index, recordId);
+      } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        this.diag(EVTX_CODES.tooDeep, 'error', `record ${recordId}: nested too deeply for the stack: skipped`, fileOffset + off, index, recordId);
+      } else {
+        // A bug here must not lose the rest of the file; the fuzzer asserts this code never appears.
+        this.diag(EVTX_CODES.internal, 'error', `record ${recordId}: internal error: ${String(e)}`, fileOffset + off, index, recordId);
+      }
+    }
+  }
+}
+
+/**
+ * Reads a whole in-memory EVTX file.
+ * @example readEvtx(bytes, {}, (r) => out.push(r), (d) => problems.push(d)).records
+ */
+export function readEvtx(bytes: Uint8Array, opts: EvtxReadOptions, onRecord: RecordHandler, onDiagnostic: DiagnosticHandler): EvtxSummary {
+  const s = new EvtxStream(opts, onRecord, onDiagnostic);
+  s.push(bytes);
+  return s.end();
+}
