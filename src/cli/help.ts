@@ -16,6 +16,7 @@ Usage:
 Commands:
   hunt     run detections (default: the built-in Exchange UM content) over event logs
   search   run an ad-hoc SPL search over event logs and print the result rows
+  lint     check detections: SPL syntax, unsupported commands, ESCU content rules, logic traps
 
 Input:
   Files, folders (read recursively) and - for stdin. The format is recognised from
@@ -87,4 +88,31 @@ Examples:
   spelunk search '| tstats count where index=* by sourcetype' - < events.xml --format jsonl
 
 ${EXIT_CODES}
+`;
+
+export const LINT_HELP = `Usage: spelunk lint <path>... [options]
+
+Checks detection YAML files (folders are read recursively) without running them:
+SPL syntax and commands spelunk does not run yet, unknown macros, functions and
+lookups, ESCU content rules (filter macro, risk object fields, message tokens,
+type), and logic traps (always-true ORs such as f!="a" OR f!="b", contradictions,
+OR/AND precedence, != on missing fields, case-sensitive where). One record per
+detection; see docs/design/lint.md for every code.
+
+Options:
+  --content DIR       an ESCU content folder: macros/*.yml override built-in macros,
+                      lookups/*.yml are the known lookups (not checked without it)
+  --format FMT        table (default), jsonl or sarif (SARIF 2.1.0)
+  --output FILE       write the report to FILE instead of stdout
+  --debug             print stack traces of internal errors
+  -h, --help          this help
+
+Examples:
+  spelunk lint ../security_content/detections/endpoint/ --content ../security_content
+  spelunk lint my_detection.yml --format sarif --output lint.sarif
+
+Exit codes:
+  0  no error-severity finding (warnings and infos may be printed)
+  1  at least one error-severity finding
+  2  usage error: bad option, unreadable path, no detection found
 `;

@@ -4,12 +4,14 @@
  */
 import { SplError } from '../spl/language/errors.js';
 import { huntCommand } from './commands/hunt.js';
+import { lintCommand } from './commands/lint.js';
 import { searchCommand } from './commands/search.js';
 import { EXIT, UsageError, type ExitCode, type Io } from './common.js';
 import { MAIN_HELP } from './help.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => Promise<ExitCode>>> = {
   hunt: huntCommand,
+  lint: lintCommand,
   search: searchCommand,
 };
 
