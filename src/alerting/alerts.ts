@@ -5,6 +5,7 @@
 import type { Detection, DetectionType } from '../content/types.js';
 import { scalarToString, valuesOf, type FieldValue, type Row } from '../spl/values.js';
 import { attackTechnique } from './attack.js';
+import { guidanceFor, type ResponseGuidance } from './guidance.js';
 
 export const ALERT_OUTPUTS = ['notable', 'risk'] as const;
 export type AlertOutput = (typeof ALERT_OUTPUTS)[number];
@@ -42,7 +43,16 @@ export interface Alert {
   readonly killChainPhases: readonly string[];
   readonly cves: readonly string[];
   readonly analyticStories: readonly string[];
+  /** Contain / patch / monitor, for detections of vulnerabilities spelunk has guidance for. */
+  readonly guidance?: ResponseGuidance;
+  /** Enrichments that changed what the search saw (not Splunk-exact), e.g. a rebuilt 4688 parent. */
+  readonly enrichments?: readonly AlertEnrichment[];
   readonly row: Row;
+}
+
+export interface AlertEnrichment {
+  readonly kind: 'rebuilt-parent';
+  readonly detail: string;
 }
 
 /**
@@ -93,6 +103,7 @@ export function buildAlerts(detection: Detection, rows: readonly Row[]): Alert[]
     const t = attackTechnique(id);
     return t ? { id: t.id, name: t.name, tactics: t.tactics } : { id, tactics: [] };
   });
+  const guidance = guidanceFor(detection.cves);
   const header = {
     id: detection.id,
     name: detection.name,
@@ -115,6 +126,7 @@ export function buildAlerts(detection: Detection, rows: readonly Row[]): Alert[]
     killChainPhases: detection.killChainPhases,
     cves: detection.cves,
     analyticStories: detection.analyticStories,
+    ...(guidance ? { guidance } : {}),
     row,
   }));
 }

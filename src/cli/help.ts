@@ -52,6 +52,13 @@ Options:
   --no-context        do not read the inputs a second time for alert context (process
                       tree, siblings, nearby processes, file writes, UM errors)
   --window MINUTES    the window of "nearby processes" around an alert (default 15)
+  --rebuild-parents   fill in the parent of Security 4688 v0/v1 events (no ParentProcessName)
+                      from earlier events of the host; not Splunk-exact, alerts it enables
+                      say so; turns the pre-filter off
+  --risk-threshold N  raise a risk notable when an object's risk exceeds N (default 100)
+  --risk-window H     ... within H hours (default 24)
+  --tactic-threshold N  raise a risk notable at N distinct ATT&CK tactics (default 3)
+  --tactic-window D   ... within D days (default 7)
   --quiet             no summary on stderr
   --debug             print stack traces of internal errors
   -h, --help          this help

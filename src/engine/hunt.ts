@@ -13,6 +13,8 @@ import { SplError } from '../spl/language/errors.js';
 import { mapResolver } from '../spl/language/macros.js';
 import { catalog } from './event.js';
 import { runSearches } from './run.js';
+import { ParentRebuilder } from '../triage/index.js';
+import { scalarToString, valuesOf } from '../spl/values.js';
 
 export interface HuntOptions {
   readonly detections: readonly Detection[];
@@ -20,6 +22,8 @@ export interface HuntOptions {
   readonly paths: readonly string[];
   readonly exec?: Partial<ExecOptions>;
   readonly noPrefilter?: boolean;
+  /** Fill in the parents of 4688 v0/v1 events from earlier events (not Splunk-exact; marked on alerts). */
+  readonly rebuildParents?: boolean;
   readonly onDiagnostic?: (d: ReadDiagnostic) => void;
   readonly onProgress?: (bytes: number, events: number) => void;
 }
@@ -57,6 +61,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const exec = execOptions(opts.exec);
   const compiled = opts.detections.map((d) => ({ d, c: compileDetection(d, opts.macros, exec) }));
   const runnable = compiled.filter((x): x is { d: Detection; c: CompiledSearch } => !(x.c instanceof SplError));
+  const rebuilder = opts.rebuildParents ? new ParentRebuilder() : undefined;
   const outcome = await runSearches(
     runnable.map((x) => x.c),
     opts.paths,
@@ -64,6 +69,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       ...(opts.onDiagnostic ? { onDiagnostic: opts.onDiagnostic } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.noPrefilter ? { noPrefilter: true } : {}),
+      ...(rebuilder ? { transform: (e) => rebuilder.process(e) } : {}),
     },
   );
   const resultOf = new Map(runnable.map((x, i) => [x.d, outcome.results[i] as SearchResult]));
@@ -72,9 +78,24 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     const result = resultOf.get(d) as SearchResult;
     return { detection: d, result, alerts: buildAlerts(d, result.rows) };
   });
+  const first = (v: unknown): string | undefined => {
+    const vs = valuesOf(v as never);
+    return vs.length > 0 ? scalarToString(vs[0] as string) : undefined;
+  };
+  // Alerts whose process had its parent rebuilt say so.
+  const marked = (a: Alert): Alert => {
+    if (!rebuilder) return a;
+    const host = first(a.row['dest']);
+    const pid = first(a.row['process_id']);
+    const r = host !== undefined && pid !== undefined ? rebuilder.lookup(host, pid) : undefined;
+    if (!r) return a;
+    const detail = `parent rebuilt (--rebuild-parents): creator pid ${r.parentPid} on ${r.host} was ${r.parentImage}, ${r.evidence}`;
+    return { ...a, enrichments: [...(a.enrichments ?? []), { kind: 'rebuilt-parent', detail }] };
+  };
+  const markedRuns = runs.map((r) => ({ ...r, alerts: r.alerts.map(marked) }));
   return {
-    runs,
-    alerts: runs.flatMap((r) => r.alerts),
+    runs: markedRuns,
+    alerts: markedRuns.flatMap((r) => r.alerts),
     read: outcome.read,
     ...(outcome.prefilter ? { prefilter: outcome.prefilter } : {}),
   };

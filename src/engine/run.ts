@@ -3,7 +3,7 @@
  * once, normalised once, and offered to every search. The searches' literal
  * pre-filters are combined into one raw-text test for the readers.
  */
-import type { ReadDiagnostic } from '../events/types.js';
+import type { ReadDiagnostic, WinEvent } from '../events/types.js';
 import { readPaths, type ReadOptions, type ReadSummary } from '../readers/index.js';
 import type { CompiledSearch, SearchResult } from '../spl/engine/compile.js';
 import { compileLiteralTest } from '../spl/engine/literals.js';
@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly onProgress?: (bytes: number, events: number) => void;
   /** Turn off the literal pre-filter (for measuring it, or when in doubt). */
   readonly noPrefilter?: boolean;
+  /** An enrichment applied to every event before the searches see it (turns the pre-filter off). */
+  readonly transform?: (e: WinEvent) => WinEvent;
 }
 
 export interface RunOutcome {
@@ -38,7 +40,9 @@ export function combinedPrefilter(searches: readonly CompiledSearch[]): readonly
 
 export async function runSearches(searches: readonly CompiledSearch[], paths: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
   const runs = searches.map((s) => s.start());
-  const prefilter = options.noPrefilter ? undefined : combinedPrefilter(searches);
+  // An enrichment can put a literal into an event that its raw text lacks.
+  const prefilter = options.noPrefilter || options.transform ? undefined : combinedPrefilter(searches);
+  const transform = options.transform;
   const needsRaw = searches.some((s) => s.input.kind === 'events');
   const readOpts: ReadOptions = {
     keepRaw: needsRaw,
@@ -48,7 +52,7 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
   const read = await readPaths(paths, readOpts, {
     event(e) {
       events++;
-      const ev = new WinEngineEvent(e);
+      const ev = new WinEngineEvent(transform ? transform(e) : e);
       for (const r of runs) r.pushEvent(ev);
     },
     diagnostic(d) {

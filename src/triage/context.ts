@@ -8,7 +8,7 @@
 import { epochSeconds } from '../cim/fields.js';
 import { fileName } from '../cim/processes.js';
 import type { WinEvent } from '../events/types.js';
-import { strptime } from '../spl/time/index.js';
+import { rowTimes } from '../alerting/time.js';
 import { scalarToString, valuesOf, type Row } from '../spl/values.js';
 import { ProcessIndex, type ProcessNode } from './process-index.js';
 
@@ -135,7 +135,8 @@ export class ContextCollector {
   /** Context for an alert row (fields `dest`, `process_id`, `process_name`, `firstTime`, `lastTime`, `_time`). */
   contextFor(row: Row, windowSeconds = 900): AlertContext {
     const host = first(row['dest']) ?? first(row['host']) ?? '';
-    const times = alertTimes(row);
+    const t = rowTimes(row);
+    const times = t ? { from: t.from, to: t.to + 1 } : undefined;
     const base = { ancestors: [], descendants: [], siblings: [], windowSeconds } as const;
     const pid = first(row['process_id']);
     const node = pid !== undefined && times ? this.processes.find(host, pid, first(row['process_name']), times.from, times.to) : undefined;
@@ -240,18 +241,4 @@ export class ContextCollector {
 function first(v: Row[string]): string | undefined {
   const vs = valuesOf(v);
   return vs.length > 0 ? scalarToString(vs[0] as string | number) : undefined;
-}
-
-/** The alert's time range: `firstTime`/`lastTime` as ESCU renders them, else `_time`. */
-function alertTimes(row: Row): { from: number; to: number } | undefined {
-  const parse = (v: string | undefined): number | undefined => {
-    if (v === undefined) return undefined;
-    if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
-    const t = strptime(v, '%Y-%m-%dT%H:%M:%S', 'UTC') ?? strptime(v, '%m/%d/%Y %H:%M:%S', 'UTC');
-    return t === null ? undefined : t;
-  };
-  const from = parse(first(row['firstTime'])) ?? parse(first(row['_time']));
-  if (from === undefined) return undefined;
-  const to = parse(first(row['lastTime'])) ?? from;
-  return { from, to: to + 1 };
 }

@@ -1,2 +1,3 @@
 export { ContextCollector, type AlertContext, type AppError, type ContextItem, type FileWrite, type ProcessRef } from './context.js';
 export { ProcessIndex, type ProcessNode } from './process-index.js';
+export { ParentRebuilder, type RebuiltParent } from './rebuild-parents.js';

@@ -70,7 +70,15 @@ describe('spelunk hunt', () => {
     const r = await cli('hunt', EXAMPLES, '--format', 'json', '--output', join(dir, 'a.json'));
     assert.equal(r.code, 1);
     assert.equal(r.out, '');
-    assert.equal((JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as unknown[]).length, 4);
+    const doc = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as { alerts: unknown[]; risk: Record<string, unknown>[] };
+    assert.equal(doc.alerts.length, 4);
+    assert.deepEqual(
+      doc.risk.map((r) => [r['risk_object'], r['total_score'], r['peak_window_score'], r['risk_notable']]),
+      [
+        ['EXCH01.corp.example', 147, 91, false],
+        ['EXCH02.corp.example', 56, 56, false],
+      ],
+    );
     const c = await cli('hunt', EXAMPLES, '--format', 'csv', '--quiet');
     const lines = c.out.trim().split('\r\n');
     assert.equal(lines[0], 'detection_id,detection,type,outputs,risk_score,risk_object,message,mitre_attack,result');
@@ -116,6 +124,43 @@ describe('spelunk hunt', () => {
     const r = await cli('hunt', EXAMPLES, '--frmat', 'json');
     assert.equal(r.code, 2);
     assert.match(r.err, /--frmat/);
+  });
+
+  it('--rebuild-parents fills in the parent of a 4688 v1 event and marks the alert', async () => {
+    const plain = await cli('hunt', EXAMPLES, '--format', 'jsonl');
+    const rebuilt = await cli('hunt', EXAMPLES, '--format', 'jsonl', '--rebuild-parents');
+    assert.equal(rebuilt.code, 1);
+    const alerts = rebuilt.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    assert.equal(alerts.length, plain.out.trim().split('\n').length + 1);
+    const extra = alerts.find((a) => a.result.process_name === 'rundll32.exe');
+    assert.ok(extra, 'the lsass dump under the UM worker on EXCH02');
+    assert.equal(extra.result.parent_process, 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\UMWorkerProcess.exe');
+    assert.equal(extra.enrichments[0].kind, 'rebuilt-parent');
+    assert.match(extra.enrichments[0].detail, /creator pid 5904 on EXCH02\.corp\.example was .*UMWorkerProcess\.exe, named as the parent of pid 5904 by the 4688 event at .*exch02-security\.jsonl:1/);
+    assert.ok(alerts.filter((a) => a !== extra).every((a) => a.enrichments === undefined));
+    const table = await cli('hunt', EXAMPLES, '--rebuild-parents');
+    assert.match(table.out, /EXCH02\.corp\.example +system +112 +112 +2 .*total risk 112 > 100 within 24 h/);
+  });
+
+  it('gives every flagship alert response guidance: contain, patch (fixed builds), monitor', async () => {
+    const r = await cli('hunt', EXAMPLES, '--format', 'jsonl');
+    for (const a of r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>)) {
+      assert.match(a.guidance.contain.join(' '), /egress/);
+      assert.match(a.guidance.contain.join(' '), /public access/);
+      assert.match(a.guidance.patch.join(' '), /15\.00\.1497\.012.*15\.01\.2106\.013.*15\.01\.2176\.009.*15\.02\.0721\.013.*15\.02\.0792\.010/);
+      assert.ok(a.guidance.monitor.length > 0);
+    }
+  });
+
+  it('attaches each alert\'s context in JSON and prints it under the table', async () => {
+    const r = await cli('hunt', EXAMPLES, '--format', 'jsonl');
+    const cmd = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).find((a) => a.result.process_name === 'cmd.exe' && a.result.dest === 'EXCH01.corp.example');
+    assert.deepEqual(cmd?.context.ancestors.map((x: any) => x.item.name), ['UMWorkerProcess.exe', 'UMService.exe']);
+    const t = await cli('hunt', EXAMPLES);
+    assert.match(t.out, /> cmd\.exe \(pid 7312, 2021-03-03T03:14:07\.225Z\)/);
+    assert.match(t.out, /!! file created: C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\discover\.aspx/);
+    const none = await cli('hunt', EXAMPLES, '--format', 'jsonl', '--no-context');
+    assert.ok(none.out.trim().split('\n').every((l) => !('context' in JSON.parse(l))));
   });
 
   it('reads stdin with -', () => {

@@ -20,7 +20,8 @@ import {
 } from '../common.js';
 import { HUNT_HELP } from '../help.js';
 import { createProgress } from '../progress.js';
-import { renderAlertsCsv, renderAlertsJson, renderAlertsJsonl, renderAlertsTable } from '../reporters/alerts.js';
+import { DEFAULT_RISK_POLICY, riskEvents, summarizeRisk, type RiskPolicy } from '../../alerting/index.js';
+import { renderAlertsCsv, renderAlertsJson, renderAlertsJsonl, renderAlertsTable, renderRiskTable } from '../reporters/alerts.js';
 
 export async function huntCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -28,6 +29,11 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     detections: { type: 'string', multiple: true },
     'no-context': { type: 'boolean' },
     window: { type: 'string' },
+    'rebuild-parents': { type: 'boolean' },
+    'risk-threshold': { type: 'string' },
+    'risk-window': { type: 'string' },
+    'tactic-threshold': { type: 'string' },
+    'tactic-window': { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(HUNT_HELP);
@@ -35,6 +41,18 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   }
   if (positionals.length === 0) throw new UsageError('hunt needs at least one input path (a file, a folder, or - for stdin)');
   const format = checkFormat(values.format);
+  const num = (name: string, v: string | undefined, dflt: number): number => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number (got "${v}")`);
+    return n;
+  };
+  const policy: RiskPolicy = {
+    scoreThreshold: num('risk-threshold', values['risk-threshold'], DEFAULT_RISK_POLICY.scoreThreshold),
+    scoreWindow: num('risk-window', values['risk-window'], DEFAULT_RISK_POLICY.scoreWindow / 3600) * 3600,
+    tacticThreshold: num('tactic-threshold', values['tactic-threshold'], DEFAULT_RISK_POLICY.tacticThreshold),
+    tacticWindow: num('tactic-window', values['tactic-window'], DEFAULT_RISK_POLICY.tacticWindow / 86400) * 86400,
+  };
   const timezone = checkZone(values.tz);
   const diags = new DiagnosticPrinter(io);
   let contentFailed = false;
@@ -61,6 +79,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     paths: positionals,
     exec: { timezone },
     ...(values['no-prefilter'] ? { noPrefilter: true } : {}),
+    ...(values['rebuild-parents'] ? { rebuildParents: true } : {}),
     onDiagnostic: (d) => diags.read(d),
     onProgress: (b, e) => progress.update(b, e),
   });
@@ -85,11 +104,12 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     ? result.alerts.map(() => undefined)
     : await alertContexts(result.alerts, positionals, { windowSeconds: windowMinutes * 60 });
   const contextOf = new Map(result.alerts.map((a, i) => [a, contexts[i]]));
+  const risk = summarizeRisk(riskEvents(result.alerts), policy);
 
   let text: string;
   switch (format) {
     case 'json':
-      text = renderAlertsJson(result.alerts, contextOf);
+      text = renderAlertsJson(result.alerts, contextOf, risk);
       break;
     case 'jsonl':
       text = renderAlertsJsonl(result.alerts, contextOf);
@@ -98,7 +118,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
       text = renderAlertsCsv(result.alerts);
       break;
     case 'table':
-      text = result.alerts.length === 0 ? '' : renderAlertsTable(result.runs, io.stdout.isTTY ? io.stdout.columns : undefined, contextOf);
+      text = result.alerts.length === 0 ? '' : renderAlertsTable(result.runs, io.stdout.isTTY ? io.stdout.columns : undefined, contextOf) + renderRiskTable(risk, io.stdout.isTTY ? io.stdout.columns : undefined);
       break;
   }
   writeOutput(io, values.output, text);

@@ -1,5 +1,5 @@
 /** Alert reporters for `hunt`: a grouped table for people, JSON / JSON lines / CSV for machines. */
-import type { Alert } from '../../alerting/index.js';
+import type { Alert, RiskSummary } from '../../alerting/index.js';
 import type { DetectionRun } from '../../engine/hunt.js';
 import { newRow, type Row } from '../../spl/values.js';
 import type { AlertContext } from '../../triage/index.js';
@@ -24,6 +24,8 @@ export function alertJson(a: Alert, context?: AlertContext): Record<string, unkn
     kill_chain_phases: a.killChainPhases,
     cve: a.cves,
     analytic_story: a.analyticStories,
+    ...(a.enrichments ? { enrichments: a.enrichments } : {}),
+    ...(a.guidance ? { guidance: a.guidance } : {}),
     result: jsonRow(a.row, Object.keys(a.row)),
     ...(context ? { context } : {}),
   };
@@ -33,8 +35,49 @@ export function renderAlertsJsonl(alerts: readonly Alert[], contexts: ContextOf 
   return alerts.map((a) => JSON.stringify(alertJson(a, contexts.get(a))) + '\n').join('');
 }
 
-export function renderAlertsJson(alerts: readonly Alert[], contexts: ContextOf = new Map()): string {
-  return JSON.stringify(alerts.map((a) => alertJson(a, contexts.get(a))), null, 2) + '\n';
+/** `{ "alerts": [...], "risk": [...] }`: the alerts, then the risk per object. */
+export function renderAlertsJson(alerts: readonly Alert[], contexts: ContextOf = new Map(), risk: readonly RiskSummary[] = []): string {
+  return JSON.stringify({ alerts: alerts.map((a) => alertJson(a, contexts.get(a))), risk: risk.map(riskJson) }, null, 2) + '\n';
+}
+
+function iso(t: number | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(Math.round(t * 1000)).toISOString();
+}
+
+export function riskJson(r: RiskSummary): Record<string, unknown> {
+  return {
+    risk_object: r.object,
+    risk_object_type: r.objectType,
+    total_score: r.totalScore,
+    risk_events: r.riskEvents,
+    detections: r.detections,
+    tactics: r.tactics,
+    techniques: r.techniques,
+    first_time: iso(r.firstTime),
+    last_time: iso(r.lastTime),
+    peak_window_score: r.peakWindowScore,
+    peak_window_tactics: r.peakWindowTactics,
+    risk_notable: r.notableReasons.length > 0,
+    reasons: r.notableReasons,
+  };
+}
+
+/** The per-object risk table printed after the alerts. */
+export function renderRiskTable(risk: readonly RiskSummary[], width: number | undefined): string {
+  if (risk.length === 0) return '';
+  const rows = risk.map((r) => {
+    const row = newRow();
+    row['risk_object'] = r.object;
+    row['type'] = r.objectType;
+    row['total'] = r.totalScore;
+    row['peak'] = r.peakWindowScore;
+    row['events'] = r.riskEvents;
+    row['tactics'] = r.tactics.length > 0 ? [...r.tactics] : '-';
+    row['detections'] = [...r.detections];
+    row['risk notable'] = r.notableReasons.length > 0 ? [...r.notableReasons] : 'no';
+    return row;
+  });
+  return '\n== Risk by object\n' + renderTable(rows, ['risk_object', 'type', 'total', 'peak', 'events', 'tactics', 'detections', 'risk notable'], width ? { width } : {});
 }
 
 const CSV_FIELDS = ['detection_id', 'detection', 'type', 'outputs', 'risk_score', 'risk_object', 'message', 'mitre_attack', 'result'] as const;
@@ -67,6 +110,11 @@ export function renderAlertsTable(runs: readonly DetectionRun[], width: number |
     const mitre = first.mitre.map((m) => `${m.id}${m.tactics.length ? ` (${m.tactics.join(', ')})` : ''}`).join(', ');
     out.push(`== ${d.name}  [${d.type}, risk ${first.riskScore}, ${outputs}]  ${run.alerts.length} alert${run.alerts.length === 1 ? '' : 's'}`);
     if (mitre) out.push(`   ATT&CK ${mitre}${first.cves.length ? `; ${first.cves.join(', ')}` : ''}`);
+    if (first.guidance) {
+      out.push(`   Contain: ${first.guidance.contain[0] ?? ''}`);
+      out.push(`   Patch:   ${first.guidance.patch[0] ?? ''}`);
+      out.push(`   Monitor: ${first.guidance.monitor[0] ?? ''}`);
+    }
     const rows = run.alerts.map((a) => {
       const r = newRow();
       r['risk'] = a.riskScore;
@@ -79,7 +127,8 @@ export function renderAlertsTable(runs: readonly DetectionRun[], width: number |
     out.push(renderTable(rows, fields, width ? { width } : {}));
     run.alerts.forEach((a, i) => {
       const ctx = contexts.get(a);
-      if (ctx) out.push(`  context of alert ${i + 1} (${a.riskObjects.map((o) => o.value ?? '').join(', ')}):\n${renderContextText(ctx)}`);
+      const notes = (a.enrichments ?? []).map((e) => `    note: ${e.detail}\n`).join('');
+      if (ctx || notes) out.push(`  context of alert ${i + 1} (${a.riskObjects.map((o) => o.value ?? '').join(', ')}):\n${notes}${ctx ? renderContextText(ctx) : ''}`);
     });
   }
   return out.join('\n');
