@@ -16,3 +16,4 @@ export {
 } from './macros.js';
 export { packageRoot, builtinContentDir } from './package-root.js';
 export { formatPath } from './yaml-source.js';
+export * from './lookups.js';
