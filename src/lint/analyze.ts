@@ -71,7 +71,8 @@ export function analyzeSearch(query: string, macros: MacroTable): SearchAnalysis
   const commands = parseCommands(query, expansion);
   const lookups = findLookups(expansion);
   const parseError = commands.find((c) => c.error && c.error.code !== 'spl.unsupported-command')?.error;
-  const unsupportedCommands = commands.filter((c) => c.error?.code === 'spl.unsupported-command').map((c) => c.name);
+  // The parser names what it does not run in `extra.command` (a subsearch inside `search` is reported there too).
+  const unsupportedCommands = commands.filter((c) => c.error?.code === 'spl.unsupported-command').map((c) => c.error?.extra.command ?? c.name);
   let compileError: SplError | undefined;
   let compiled = false;
   if (!parseError && unsupportedCommands.length === 0) {

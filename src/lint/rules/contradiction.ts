@@ -4,7 +4,7 @@
  * `f=x f!=x`, `f="a" f IN ("b","c")`.
  */
 import type { SearchExpr } from '../../spl/language/ast.js';
-import { searchExprs, toSource, walkSearch } from '../analyze.js';
+import { searchExprs, toSource, walkSearch, type SearchAnalysis } from '../analyze.js';
 import type { Finding, Rule } from '../types.js';
 import { byField } from './conditions.js';
 
@@ -14,18 +14,28 @@ function andItems(root: SearchExpr): SearchExpr[][] {
   return out;
 }
 
+/** The search expression of the pipeline's first command (event fields, mostly single-valued), if any. */
+function firstExpr(analysis: SearchAnalysis): SearchExpr | undefined {
+  const a = analysis.commands[0]?.ast;
+  return a?.kind === 'search' ? a.expr : a?.kind === 'tstats' ? a.where : undefined;
+}
+
 export const contradictionRule: Rule = {
   severity: 'error',
   description: 'An AND of conditions that cannot all hold (f="a" f="b", f=x NOT f=x) matches nothing.',
   check({ analysis }) {
     const out: Finding[] = [];
+    const first = firstExpr(analysis);
     for (const root of searchExprs(analysis)) {
+      // Later commands see fields built by stats values(), rex max_match, makemv...: often multivalue,
+      // where f="a" f="b" is a legitimate "has both". Only the first command's fields are taken as single-valued.
+      const singleValued = root === first;
       for (const items of andItems(root)) {
         const at = (n: SearchExpr) => ({ span: toSource(analysis, n.span) });
         for (const [field, conds] of byField(items)) {
           const exact = conds.filter((c) => c.positive && !c.wildcard);
           const values = new Set(exact.map((c) => c.value));
-          if (values.size >= 2) {
+          if (values.size >= 2 && singleValued) {
             const [a, b] = exact.filter((c, i) => exact.findIndex((d) => d.value === c.value) === i);
             if (a && b)
               out.push({
@@ -35,6 +45,7 @@ export const contradictionRule: Rule = {
               });
             continue;
           }
+          if (values.size >= 2) continue;
           for (const p of conds.filter((c) => c.positive)) {
             const neg = conds.find((n) => !n.positive && n.value === p.value);
             if (neg) {
@@ -45,7 +56,7 @@ export const contradictionRule: Rule = {
         }
         // f="a" f IN ("b", "c")
         for (const item of items) {
-          if (item.kind !== 'in' || item.values.some((v) => v.text.includes('*'))) continue;
+          if (!singleValued || item.kind !== 'in' || item.values.some((v) => v.text.includes('*'))) continue;
           const list = new Set(item.values.map((v) => v.text.toLowerCase()));
           const eq = byField(items).get(item.field)?.find((c) => c.positive && !c.wildcard && !list.has(c.value));
           if (eq) out.push({ message: `${eq.written} AND ${item.field} IN (...) without that value can never both hold, so the search matches nothing`, at: at(item) });

@@ -29,7 +29,7 @@ export const precedenceRule: Rule = {
         if (node.kind !== 'and') continue;
         for (const item of node.items) {
           if (item.kind !== 'or' || parenthesised(analysis, item)) continue;
-          const written = text.slice(item.span.start, item.span.end).replace(/\s+/g, ' ');
+          const written = text.slice(item.span.start, item.span.end).replace(/\s+/g, ' ').trim();
           const short = written.length > 80 ? written.slice(0, 77) + '...' : written;
           out.push({
             message: `OR binds tighter than the implied AND in the search language: "${short}" is one group, ANDed with the other terms`,

@@ -38,7 +38,10 @@ export const unknownFunctionRule: Rule = {
       for (const e of walkEval(expr)) {
         if (e.kind !== 'call' || lookupFunction(e.name)) continue;
         const at = { span: toSource(analysis, e.span) };
-        if (SPLUNK_EVAL_FUNCTIONS.has(e.name)) {
+        if (e.name !== e.name.toLowerCase() && lookupFunction(e.name.toLowerCase())) {
+          // ESCU writes CASE(), LIKE(); Splunk accepts them, spelunk's names are lower case.
+          out.push({ code: 'spl.unsupported-function', severity: 'warning', message: `spelunk knows ${e.name}() only as ${e.name.toLowerCase()}()`, at, hint: `write ${e.name.toLowerCase()}()` });
+        } else if (SPLUNK_EVAL_FUNCTIONS.has(e.name.toLowerCase())) {
           out.push({ code: 'spl.unsupported-function', severity: 'warning', message: `the eval function ${e.name}() is not supported yet`, at });
         } else {
           const suggestion = closest(e.name, [...Object.keys(EVAL_FUNCTIONS), ...SPLUNK_EVAL_FUNCTIONS]);
