@@ -72,6 +72,8 @@ export class EvtxStream {
   private chunkIndex = 0;
   private header: FileHeader | undefined;
   private chunks = 0;
+  /** Blocks with a chunk signature, read or not: what the header's chunk count counts. */
+  private signedChunks = 0;
   private emptyChunks = 0;
   private skippedChunks = 0;
   private records = 0;
@@ -113,11 +115,11 @@ export class EvtxStream {
         this.unit(rest);
       }
       const h = this.header;
-      if (h !== undefined && h.chunkCount !== this.chunks) {
+      if (h !== undefined && h.chunkCount !== this.signedChunks) {
         this.diag(
           EVTX_CODES.chunkCountMismatch,
           h.dirty ? 'info' : 'warning',
-          `file header says ${h.chunkCount} chunk(s), ${this.chunks} found${h.dirty ? ' (header is dirty)' : ''}`,
+          `file header says ${h.chunkCount} chunk(s), ${this.signedChunks} found${h.dirty ? ' (header is dirty)' : ''}`,
           42,
         );
       }
@@ -173,6 +175,7 @@ export class EvtxStream {
       this.diag(EVTX_CODES.badChunkMagic, 'error', `chunk ${index} has no ElfChnk signature: skipped`, fileOffset, index);
       return;
     }
+    this.signedChunks++;
     if (chunk.length < CHUNK_HEADER_SIZE) {
       this.skippedChunks++;
       this.diag(EVTX_CODES.truncatedChunk, 'error', `chunk ${index} is truncated to ${chunk.length} bytes, inside its header: skipped`, fileOffset, index);

@@ -34,12 +34,15 @@ export function systemElement(): WElement {
 }
 export const SYSTEM_VALUES = 18;
 
+const GUID = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/;
+const SID = /^S-1-\d{1,9}(-\d{1,10})*$/;
+
 /** A value for one EventData string, in the type Windows would likely have used (checked to render back identically). */
 export function typedValue(s: string): WValue {
   if (/^0x[1-9a-f][0-9a-f]{0,7}$|^0x0$/.test(s)) return V.hex32(parseInt(s.slice(2), 16));
   if (/^0x[1-9a-f][0-9a-f]{8,15}$/.test(s)) return V.hex64(BigInt(s));
-  if (/^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/.test(s)) return V.guid(s);
-  if (/^S-1-\d{1,9}(-\d{1,10})*$/.test(s) && s.split('-').slice(3).every((x) => Number(x) < 2 ** 32)) return V.sid(s);
+  if (GUID.test(s)) return V.guid(s);
+  if (SID.test(s) && s.split('-').slice(3).every((x) => Number(x) < 2 ** 32)) return V.sid(s);
   if (/^(0|[1-9]\d{0,8})$/.test(s)) return V.uint32(Number(s));
   if (/^-[1-9]\d{0,8}$/.test(s)) return V.int32(Number(s));
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}00Z$/.test(s)) return V.fileTime(s);
@@ -74,7 +77,7 @@ export function recordOf(e: WinEvent, id = e.system.recordId ?? 1): WRecord {
   const keywords = s.keywords !== undefined && /^0x[0-9a-f]+$/.test(s.keywords) && BigInt(s.keywords).toString(16) === s.keywords.slice(2) ? V.hex64(BigInt(s.keywords)) : opt(s.keywords, V.string);
   const values: WValue[] = [
     V.string(s.provider),
-    opt(s.providerGuid, V.guid),
+    opt(s.providerGuid, (g) => (GUID.test(g) ? V.guid(g) : V.string(g))),
     V.null(),
     V.uint16(s.eventId),
     opt(s.version, V.uint8),
@@ -90,7 +93,7 @@ export function recordOf(e: WinEvent, id = e.system.recordId ?? 1): WRecord {
     opt(s.threadId, V.uint32),
     V.string(s.channel),
     V.string(s.computer),
-    opt(s.userId, V.sid),
+    opt(s.userId, (u) => (SID.test(u) ? V.sid(u) : V.string(u))),
     ...names.map((n) => typedValue(e.data[n]!)),
   ];
   return { id, written: s.timeCreated, body: { kind: 'template', template: templateFor(names), values } };
