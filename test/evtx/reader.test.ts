@@ -35,7 +35,7 @@ describe('file and chunk headers', () => {
     assert.equal(h.header.dirty, true);
     assert.equal(h.header.majorVersion, 3);
     const bad = writeFileHeader(3, 13);
-    bad[10] ^= 1;
+    bad[10] = bad[10]! ^ 1;
     assert.deepEqual(parseFileHeader(bad).diagnostics.map((d) => [d.code, d.severity, d.offset]), [['evtx.bad-header-crc', 'warning', 124]]);
   });
 
@@ -59,7 +59,7 @@ describe('file and chunk headers', () => {
 
   it('bad CRCs are warnings by default; strictCrc skips the chunk', () => {
     const bytes = file();
-    bytes[4096 + CHUNK + 600] ^= 0x01; // inside chunk 1's records (a string value)
+    bytes[4096 + CHUNK + 600] = bytes[4096 + CHUNK + 600]! ^ 0x01; // inside chunk 1's records (a string value)
     const lax = readAll(bytes);
     assert.deepEqual(lax.diagnostics.map((d) => [d.code, d.severity, d.chunk]), [['evtx.bad-chunk-crc', 'warning', 1]]);
     assert.equal(lax.records.length, 12);
