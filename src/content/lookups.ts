@@ -342,7 +342,6 @@ export class LookupStore {
    * this store see it; with `outputDir` it is also written as `<file name>.csv`.
    */
   write(name: string, table: LookupTable, opts: { append?: boolean } = {}): void {
-    const key = this.tableKey(name) ?? name;
     let out = table;
     if (opts.append) {
       const prior = this.table(name);
@@ -351,13 +350,14 @@ export class LookupStore {
         out = { fields, rows: [...prior.rows, ...table.rows] };
       }
     }
-    this.tables.set(key, out);
     if (!this.defs.has(name) && !this.byFile.has(name)) {
+      // A new table: Splunk creates `<name>.csv`, usable by file name (and by name, when written by name).
       const filename = /\.csv$/i.test(name) ? name : `${name}.csv`;
-      const def: LookupDefinition = { name, kind: 'csv', filename, matchTypes: {}, caseSensitive: true, minMatches: 0, maxMatches: LOOKUP_DEFAULTS.maxMatches, file: '(outputlookup)' };
+      const def: LookupDefinition = { name, kind: 'csv', filename, matchTypes: {}, ...LOOKUP_DEFAULTS, file: '(outputlookup)' };
       if (/\.csv$/i.test(name)) this.byFile.set(name, def);
       else this.defs.set(name, def);
     }
+    this.tables.set(this.tableKey(name) as string, out);
     if (this.options.outputDir !== undefined) {
       mkdirSync(this.options.outputDir, { recursive: true });
       const def = this.defs.get(name) ?? this.byFile.get(name);
