@@ -16,6 +16,7 @@ Usage:
 Commands:
   hunt     run detections (default: the built-in Exchange UM content) over event logs
   search   run an ad-hoc SPL search over event logs and print the result rows
+  exchange review an Exchange server's logs with Microsoft's Test-ProxyLogon checks
   lint     check detections: SPL syntax, unsupported commands, ESCU content rules, logic traps
 
 Input:
@@ -26,6 +27,7 @@ Input:
 Examples:
   spelunk hunt examples/
   spelunk hunt logs/ --format jsonl --output alerts.jsonl
+  spelunk hunt logs/ --report report.html
   spelunk search '| tstats count from datamodel=Endpoint.Processes by Processes.dest' logs/
 
 Run "spelunk <command> --help" for a command's options.
@@ -49,6 +51,8 @@ Options:
   --output FILE       write alerts to FILE instead of stdout
   --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
   --no-prefilter      parse every event (do not skip events lacking the searches' literals)
+  --report FILE       also write a self-contained HTML report (alerts by host and risk,
+                      process trees, host timelines, file writes, response guidance)
   --no-context        do not read the inputs a second time for alert context (process
                       tree, siblings, nearby processes, file writes, UM errors)
   --window MINUTES    the window of "nearby processes" around an alert (default 15)
@@ -122,4 +126,41 @@ Exit codes:
   0  no error-severity finding (warnings and infos may be printed)
   1  at least one error-severity finding
   2  usage error: bad option, unreadable path, no detection found
+`;
+
+export const EXCHANGE_HELP = `Usage: spelunk exchange <folder> [options]
+
+Reviews a folder collected from an Exchange server with the checks of Microsoft's
+Test-ProxyLogon.ps1 and reports each with its evidence (file, line, fields) and the
+age of each log (first and last entry, and how far its newest entry is behind the
+newest entry of all logs).
+
+  CVE-2021-26855  Logging/HttpProxy/**/*.log rows with AnchorMailbox like ServerInfo~*/*
+                  (not ServerInfo~*/autodiscover*, not ServerInfo~localhost*/*)
+  CVE-2021-26858  Logging/OABGeneratorLog/** lines with "Download failed and temporary file"
+  CVE-2021-27065  Logging/ECP/Server/*.log lines matching Set-.+VirtualDirectory
+  CVE-2021-26857  Application log (.evtx, .xml, .jsonl in <folder> or <folder>/Application):
+                  MSExchange Unified Messaging errors with System.InvalidCastException
+  suspicious-files  from <folder>/files.txt (one full path per line) or files.csv
+                  (Get-ChildItem -Recurse | Select FullName,Length,LastWriteTime | Export-Csv):
+                  lsass*.dmp under C:\\root or C:\\Windows\\Temp; .7z/.zip/.rar under ProgramData
+
+The Logging tree may sit at <folder>/Logging, <folder>/V15/Logging or be <folder>
+itself; folder names match in any case.
+
+Options:
+  --format FMT        table (default), json or jsonl
+  --output FILE       write the report to FILE instead of stdout
+  --quiet             no summary on stderr
+  -h, --help          this help
+
+Examples:
+  spelunk exchange collected/EXCH01/
+  spelunk exchange collected/EXCH01/ --format json --output exch01-review.json
+
+Exit codes:
+  0  nothing found
+  1  an indicator was found
+  2  usage error: bad option, no such folder
+  3  some log could not be read (everything else was reviewed); takes precedence over 1
 `;

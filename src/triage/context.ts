@@ -198,7 +198,8 @@ export class ContextCollector {
       ancestors,
       descendants,
       siblings,
-      nearby: nearby.filter((x) => !descendants.some((d) => d.item.pid === x.item.pid && d.item.time === x.item.time) && !siblings.some((d) => d.item.pid === x.item.pid && d.item.time === x.item.time)),
+      // Processes already shown in the tree or as siblings are not repeated as nearby.
+      nearby: nearby.filter((x) => ![...ancestors, ...descendants, ...siblings].some((d) => d.item.pid === x.item.pid && d.item.time === x.item.time)),
       fileWrites: this.webWrites(host, tree),
       umErrors,
       werChildrenOfUm,

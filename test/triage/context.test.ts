@@ -36,8 +36,9 @@ describe('alert context on the example intrusion', async () => {
     const ctx = contexts[find('cmd.exe', 'EXCH01.corp.example')];
     assert.deepEqual(ctx?.nearby.map((n) => n.item.name), []);
     const um = contexts[find('UMWorkerProcess.exe', 'EXCH01.corp.example')];
-    // 02:10:05 ± 15 min: UMService.exe (its parent, 02:10:00) and w3wp.exe (02:11:40).
-    assert.deepEqual(um?.nearby.map((n) => n.item.name), ['UMService.exe', 'w3wp.exe']);
+    // 02:10:05 ± 15 min: UMService.exe (02:10:00) is its parent, shown in the tree, so only w3wp.exe (02:11:40).
+    assert.deepEqual(um?.ancestors.map((n) => n.item.name), ['UMService.exe']);
+    assert.deepEqual(um?.nearby.map((n) => n.item.name), ['w3wp.exe']);
   });
 
   it('says why there is no tree when the start event of the parent is missing (4688 host)', () => {

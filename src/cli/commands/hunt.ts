@@ -20,6 +20,7 @@ import {
 } from '../common.js';
 import { HUNT_HELP } from '../help.js';
 import { createProgress } from '../progress.js';
+import { renderReport } from '../../report/html.js';
 import { DEFAULT_RISK_POLICY, riskEvents, summarizeRisk, type RiskPolicy } from '../../alerting/index.js';
 import { renderAlertsCsv, renderAlertsJson, renderAlertsJsonl, renderAlertsTable, renderRiskTable } from '../reporters/alerts.js';
 
@@ -34,6 +35,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     'risk-window': { type: 'string' },
     'tactic-threshold': { type: 'string' },
     'tactic-window': { type: 'string' },
+    report: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(HUNT_HELP);
@@ -123,13 +125,23 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   }
   writeOutput(io, values.output, text);
 
-  if (!values.quiet) {
-    const alerting = result.runs.filter((r) => r.alerts.length > 0).length;
-    const seconds = (performance.now() - started) / 1000;
-    io.stderr.write(
-      summaryLine(result.read, `${ran} detection${ran === 1 ? '' : 's'} run, ${result.alerts.length} alert${result.alerts.length === 1 ? '' : 's'} from ${alerting}`, seconds),
-    );
+  const alerting = result.runs.filter((r) => r.alerts.length > 0).length;
+  const summary = summaryLine(
+    result.read,
+    `${ran} detection${ran === 1 ? '' : 's'} run, ${result.alerts.length} alert${result.alerts.length === 1 ? '' : 's'} from ${alerting}`,
+    (performance.now() - started) / 1000,
+  );
+  if (values.report !== undefined) {
+    const html = renderReport({
+      generated: new Date().toISOString(),
+      inputs: positionals,
+      summary: summary.trim().replace(/^spelunk: /, ''),
+      alerts: result.alerts.map((a) => ({ alert: a, ...(contextOf.get(a) ? { context: contextOf.get(a) as AlertContext } : {}) })),
+      risk,
+    });
+    writeOutput(io, values.report, html);
   }
+  if (!values.quiet) io.stderr.write(summary);
   if (contentFailed || inputFailed(result.read)) return EXIT.partial;
   return result.alerts.length > 0 ? EXIT.alerts : EXIT.ok;
 }
