@@ -53,18 +53,26 @@ describe('readPaths on malformed fixtures', () => {
     assert.equal(s.errors, 3);
   });
 
-  it('binary, empty, EVTX and missing inputs each give one diagnostic and count as failed', async () => {
+  it('binary, empty and missing inputs each give one diagnostic and count as failed', async () => {
     const c = collect();
-    const s = await readPaths([f('binary.bin'), f('empty.log'), f('evtx-header-only.evtx'), f('no-such-file.log')], {}, c.sink);
+    const s = await readPaths([f('binary.bin'), f('empty.log'), f('no-such-file.log')], {}, c.sink);
     assert.deepEqual(c.diagnostics.map((d) => [d.code, d.origin.file]), [
       ['read.binary', f('binary.bin')],
       ['read.empty', f('empty.log')],
-      ['read.evtx-not-supported', f('evtx-header-only.evtx')],
       ['read.not-found', f('no-such-file.log')],
     ]);
-    assert.equal(s.failedFiles, 4);
+    assert.equal(s.failedFiles, 3);
     assert.equal(s.events, 0);
-    assert.equal(s.files.find((x) => x.file.endsWith('.evtx'))!.format, 'evtx');
+  });
+
+  it('an EVTX file is read by content; a header of zeros gives typed EVTX warnings and no events', async () => {
+    const c = collect();
+    const s = await readPaths([f('evtx-header-only.evtx')], {}, c.sink);
+    assert.equal(s.files[0]?.format, 'evtx');
+    assert.equal(s.events, 0);
+    assert.ok(c.diagnostics.length > 0);
+    assert.ok(c.diagnostics.every((d) => d.code.startsWith('evtx.') && d.origin.file === f('evtx-header-only.evtx')));
+    assert.ok(c.diagnostics.some((d) => d.code === 'evtx.bad-header-crc'));
   });
 });
 
