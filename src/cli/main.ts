@@ -3,6 +3,7 @@
  * return data to reporters; nothing here calls process.exit().
  */
 import { SplError } from '../spl/language/errors.js';
+import { exchangeCommand } from './commands/exchange.js';
 import { huntCommand } from './commands/hunt.js';
 import { lintCommand } from './commands/lint.js';
 import { searchCommand } from './commands/search.js';
@@ -13,6 +14,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => Pro
   hunt: huntCommand,
   lint: lintCommand,
   search: searchCommand,
+  exchange: exchangeCommand,
 };
 
 export const VERSION = '0.1.0';
