@@ -6,7 +6,7 @@
  * Every other command becomes a row stage. The planner also derives the
  * literal pre-filter (see literals.ts).
  */
-import type { Aggregation, Command, EvalExpr, Pipeline, SearchCommand, TstatsCommand } from '../language/ast.js';
+import type { Aggregation, Command, EvalExpr, PatternLiteral, Pipeline, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
 import { parse } from '../language/parser.js';
@@ -14,7 +14,23 @@ import type { Row } from '../values.js';
 import { AGGREGATIONS } from './aggregate.js';
 import { compileEval, type CompiledExpr, type EvalCompileContext } from './eval-expr.js';
 import { deriveLiterals } from './literals.js';
-import { compileSearchExpr, type RowPredicate } from './search-predicate.js';
+import { compilePcre, compileSed } from '../regex/index.js';
+import { appendpipeStage, appendStage, joinStage } from './combine-stages.js';
+import { fromjsonStage, regexStage, rexSedStage, rexStage, spathStage, type Pcre } from './extract-stages.js';
+import {
+  addtotalsStage,
+  binStage,
+  dedupStage,
+  fillnullStage,
+  headStage,
+  makemvStage,
+  mvexpandStage,
+  replaceStage,
+  sortStage,
+  tailStage,
+} from './row-stages.js';
+import { compileSearchExpr, type RowPredicate, type SearchCompileContext } from './search-predicate.js';
+import { chartStage, eventstatsStage, streamstatsStage, topStage, type StreamstatsOptions } from './stats-stages.js';
 import {
   CONVERT_FUNCTIONS,
   aggregationSpecs,
@@ -26,6 +42,9 @@ import {
   renameStage,
   statsSpec,
   tableStage,
+  type GroupSpec,
+  type PipelineRun,
+  type RunContext,
   type Stage,
 } from './stages.js';
 import type { DataModelCatalog, DatasetInfo, EngineEvent, ExecOptions, RowSink, RunDiagnostic } from './types.js';
@@ -76,24 +95,74 @@ export function compileSearch(query: string, opts: CompileOptions): CompiledSear
       if (!warnings.has(key)) warnings.set(key, { code, message });
     },
   };
-  const text = (span: Span): string => expansion.text.slice(span.start, span.end);
+  const env: Env = {
+    opts,
+    errorAt,
+    cc: evalCc,
+    sc: { now: opts.exec.now, timezone: opts.exec.timezone, error: (code, message, span) => errorAt(code, message, span) },
+    text: (span: Span): string => expansion.text.slice(span.start, span.end),
+  };
+  const plan = planPipeline(pipeline, env);
 
+  return {
+    query,
+    expanded: expansion.text,
+    pipeline,
+    input: plan.input,
+    ...(plan.literals ? { literals: plan.literals } : {}),
+    start(): SearchRun {
+      warnings = new Map();
+      const runWarnings = warnings;
+      const run = plan.open();
+      return {
+        pushEvent: (event) => run.pushEvent(event),
+        finish() {
+          const rows = run.finish();
+          return { rows, fields: fieldOrder(rows), diagnostics: [...runWarnings.values()] };
+        },
+      };
+    },
+  };
+}
+
+/** What planning needs: options, error constructors, and the expanded text. */
+interface Env {
+  readonly opts: CompileOptions;
+  readonly errorAt: ErrorAt;
+  readonly cc: EvalCompileContext;
+  readonly sc: SearchCompileContext;
+  readonly text: (s: Span) => string;
+}
+
+/** A planned pipeline (the main search or a subsearch). */
+interface Plan {
+  readonly input: SearchInput;
+  /** Undefined when no sound pre-filter exists (always so with subsearches: they need every event). */
+  readonly literals?: readonly string[];
+  /** Whether this pipeline or one of its subsearches reads raw events. */
+  readonly readsEvents: boolean;
+  open(): PipelineRun;
+}
+
+function planPipeline(pipeline: Pipeline, env: Env): Plan {
+  const { errorAt } = env;
   const [first, ...rest] = pipeline.commands;
-  if (!first) throw errorAt('spl.empty', 'the search is empty', { start: 0, end: 0 });
+  if (!first) throw errorAt('spl.empty', 'the search is empty', pipeline.span);
 
   let input: SearchInput = { kind: 'events' };
   let literals: readonly string[] | undefined;
   let eventStage: (event: EngineEvent, sink: RowSink) => void;
   const stages: Stage[] = [];
+  const subs: Plan[] = [];
 
   if (first.kind === 'tstats') {
-    const t = planTstats(first, opts.catalog, errorAt, evalCc, text);
+    const t = planTstats(first, env);
     input = t.input;
     literals = t.literals;
     eventStage = t.eventStage;
     stages.push(t.group);
   } else if (first.kind === 'search') {
-    const pred: RowPredicate = first.expr ? compileSearchExpr(first.expr) : () => true;
+    const pred: RowPredicate = first.expr ? compileSearchExpr(first.expr, undefined, env.sc) : () => true;
     literals = first.expr ? deriveLiterals(first.expr, () => undefined, true) : undefined;
     eventStage = (event, sink) => {
       const row = event.fields();
@@ -102,28 +171,38 @@ export function compileSearch(query: string, opts: CompileOptions): CompiledSear
   } else {
     throw errorAt('spl.not-generating', `a search must start with "search" or "| tstats"; "${first.kind}" needs input rows`, first.span, { command: first.kind });
   }
-  for (const cmd of rest) stages.push(planStage(cmd, opts, errorAt, evalCc, text));
+  for (const cmd of rest) stages.push(planStage(cmd, env, subs));
+  const readsEvents = input.kind === 'events' || subs.some((p) => p.readsEvents);
+  if (subs.length > 0) literals = undefined;
+  if (readsEvents) input = { kind: 'events' };
 
   return {
-    query,
-    expanded: expansion.text,
-    pipeline,
     input,
     ...(literals ? { literals } : {}),
-    start(): SearchRun {
+    readsEvents,
+    open(): PipelineRun {
       const rows: Row[] = [];
-      warnings = new Map();
-      const runWarnings = warnings;
+      const subRuns: PipelineRun[] = [];
       let ended = false;
-      const collector: RowSink = { push: (r) => void rows.push(r), end: () => void (ended = true) };
-      let sink = collector;
-      for (let i = stages.length - 1; i >= 0; i--) sink = (stages[i] as Stage)(sink);
+      const ctx: RunContext = {
+        open(p) {
+          const r = p.open();
+          subRuns.push(r);
+          return r;
+        },
+      };
+      let sink: RowSink = { push: (r) => void rows.push(r), end: () => void (ended = true) };
+      for (let i = stages.length - 1; i >= 0; i--) sink = (stages[i] as Stage)(sink, ctx);
       const head = sink;
       return {
-        pushEvent: (event) => eventStage(event, head),
+        pushEvent(event) {
+          // Subsearches first, as Splunk runs them before the main search.
+          for (const r of subRuns) r.pushEvent(event);
+          eventStage(event, head);
+        },
         finish() {
           if (!ended) head.end();
-          return { rows, fields: fieldOrder(rows), diagnostics: [...runWarnings.values()] };
+          return rows;
         },
       };
     },
@@ -141,7 +220,9 @@ function checkAggregations(aggs: readonly Aggregation[], errorAt: ErrorAt, comma
   }
 }
 
-function planTstats(cmd: TstatsCommand, catalog: DataModelCatalog, errorAt: ErrorAt, cc: EvalCompileContext, text: (s: Span) => string) {
+function planTstats(cmd: TstatsCommand, env: Env) {
+  const { errorAt, cc, text } = env;
+  const catalog = env.opts.catalog;
   checkAggregations(cmd.aggregations, errorAt, 'tstats');
   let input: SearchInput = { kind: 'events' };
   let resolve = (name: string): string => name;
@@ -156,7 +237,7 @@ function planTstats(cmd: TstatsCommand, catalog: DataModelCatalog, errorAt: Erro
     const prefix = dataset.prefix + '.';
     resolve = (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
   }
-  const where: RowPredicate = cmd.where ? compileSearchExpr(cmd.where, resolve) : () => true;
+  const where: RowPredicate = cmd.where ? compileSearchExpr(cmd.where, resolve, env.sc) : () => true;
   const ds = dataset;
   const literals = cmd.where && ds ? deriveLiterals(cmd.where, (f) => ds.fields.get(resolve(f)), false) : undefined;
   const fill = cmd.options['fillnull_value'];
@@ -180,10 +261,11 @@ function planTstats(cmd: TstatsCommand, catalog: DataModelCatalog, errorAt: Erro
   return { input, literals, eventStage, group };
 }
 
-function planStage(cmd: Command, opts: CompileOptions, errorAt: ErrorAt, cc: EvalCompileContext, text: (s: Span) => string): Stage {
+function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
+  const { opts, errorAt, cc, text } = env;
   switch (cmd.kind) {
     case 'search':
-      return filterStage(cmd.expr ? compileSearchExpr(cmd.expr) : () => true);
+      return filterStage(cmd.expr ? compileSearchExpr(cmd.expr, undefined, env.sc) : () => true);
     case 'where': {
       const e = compileEval(cmd.expr, cc);
       return filterStage((row) => e(row) === true);
@@ -207,16 +289,72 @@ function planStage(cmd: Command, opts: CompileOptions, errorAt: ErrorAt, cc: Eva
         }
       }
       return convertStage(cmd, opts.exec);
-    case 'stats': {
-      checkAggregations(cmd.aggregations, errorAt, 'stats');
-      const aggs = aggregationSpecs(
-        cmd.aggregations,
-        (n) => n,
-        (a) => (a.expr ? compileEval(a.expr, cc) : undefined),
-        (a) => (a.expr ? text(a.expr.span) : ''),
-      );
-      return groupStage(statsSpec(cmd, aggs));
+    case 'stats':
+      return groupStage(statsSpec(cmd, statsAggs(cmd.aggregations, env, 'stats')));
+    case 'eventstats':
+      return eventstatsStage(cmd.by, statsAggs(cmd.aggregations, env, 'eventstats'));
+    case 'streamstats':
+      return streamstatsStage(cmd.by, statsAggs(cmd.aggregations, env, 'streamstats'), streamstatsOptions(cmd, env));
+    case 'timechart':
+      return chartStage({ over: '_time', bucket: cmd.binSpan.seconds, splitBy: cmd.splitBy, aggregations: cmd.aggregations, aggs: statsAggs(cmd.aggregations, env, 'timechart') });
+    case 'chart':
+      return chartStage({ over: cmd.over, splitBy: cmd.splitBy, aggregations: cmd.aggregations, aggs: statsAggs(cmd.aggregations, env, 'chart') });
+    case 'top':
+    case 'rare':
+      return topStage(cmd);
+    case 'bin':
+      return binStage(cmd);
+    case 'rex': {
+      if (cmd.offsetField !== undefined) throw errorAt('spl.unsupported-option', 'rex offset_field= is not supported yet', cmd.span, { command: 'rex' });
+      if (cmd.mode === 'sed') {
+        const program = compileSed(cmd.pattern.text);
+        if ('error' in program) throw errorAt(program.error.code, `rex: ${program.error.message}`, cmd.pattern.span, { command: 'rex' });
+        return rexSedStage(cmd, program);
+      }
+      const pcre = regexOf(cmd.pattern, env, 'rex');
+      if (pcre.compiled && !/\(\?P?<[A-Za-z_]/.test(cmd.pattern.text)) {
+        throw errorAt('spl.rex-no-groups', 'rex needs at least one named group such as (?<name>...)', cmd.pattern.span, { command: 'rex' });
+      }
+      return rexStage(cmd, pcre);
     }
+    case 'regex':
+      return regexStage(cmd, regexOf(cmd.pattern, env, 'regex'));
+    case 'fillnull':
+      return fillnullStage(cmd);
+    case 'dedup':
+      return dedupStage(cmd);
+    case 'sort':
+      return sortStage(cmd.keys, cmd.limit, cmd.reverse);
+    case 'head':
+      return headStage(cmd.count);
+    case 'tail':
+      return tailStage(cmd.count);
+    case 'mvexpand':
+      return mvexpandStage(cmd);
+    case 'makemv':
+      return makemvStage(cmd, cmd.tokenizer ? regexOf(cmd.tokenizer, env, 'makemv') : undefined);
+    case 'replace':
+      return replaceStage(cmd);
+    case 'addtotals':
+      return addtotalsStage(cmd);
+    case 'append': {
+      const sub = planPipeline(cmd.subsearch.pipeline, env);
+      subs.push(sub);
+      return appendStage(sub);
+    }
+    case 'join': {
+      const sub = planPipeline(cmd.subsearch.pipeline, env);
+      subs.push(sub);
+      return joinStage(cmd, sub);
+    }
+    case 'appendpipe': {
+      const inner = cmd.subsearch.pipeline.commands.map((c) => planStage(c, env, subs));
+      return appendpipeStage(inner);
+    }
+    case 'spath':
+      return spathStage(cmd);
+    case 'fromjson':
+      return fromjsonStage(cmd);
     case 'table':
       return tableStage(cmd);
     case 'fields':
@@ -227,6 +365,46 @@ function planStage(cmd: Command, opts: CompileOptions, errorAt: ErrorAt, cc: Eva
       }
       throw errorAt('spl.not-first', 'tstats is a generating command: it must be the first command ("| tstats ...")', cmd.span, { command: 'tstats' });
   }
+}
+
+function statsAggs(aggregations: readonly Aggregation[], env: Env, command: string): GroupSpec['aggregations'] {
+  checkAggregations(aggregations, env.errorAt, command);
+  return aggregationSpecs(
+    aggregations,
+    (n) => n,
+    (a) => (a.expr ? compileEval(a.expr, env.cc) : undefined),
+    (a) => (a.expr ? env.text(a.expr.span) : ''),
+  );
+}
+
+const STREAMSTATS_OPTIONS = ['current', 'window', 'global', 'reset_on_change', 'allnum'] as const;
+
+function streamstatsOptions(cmd: StreamstatsCommand, env: Env): StreamstatsOptions {
+  const o = cmd.options;
+  for (const name of Object.keys(o)) {
+    if (!(STREAMSTATS_OPTIONS as readonly string[]).includes(name)) {
+      throw env.errorAt('spl.unsupported-option', `streamstats ${name}= is not supported yet`, cmd.span, { command: 'streamstats' });
+    }
+  }
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = o[name];
+    if (v === undefined) return dflt;
+    if (typeof v === 'boolean') return v;
+    if (v === 1 || v === 0) return v === 1;
+    throw env.errorAt('spl.bad-option', `streamstats ${name}= needs true or false, got "${String(v)}"`, cmd.span, { command: 'streamstats' });
+  };
+  const window = o['window'] ?? 0;
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 0) {
+    throw env.errorAt('spl.bad-option', `streamstats window= needs a whole number, got "${String(window)}"`, cmd.span, { command: 'streamstats' });
+  }
+  return { current: bool('current', true), window, global: bool('global', true), resetOnChange: bool('reset_on_change', false) };
+}
+
+/** Compiles a literal PCRE pattern; a pattern that cannot compile is an error at the pattern. */
+function regexOf(p: PatternLiteral, env: Env, command: string): Pcre {
+  const r = compilePcre(p.text);
+  if ('error' in r) throw env.errorAt(r.error.code, `${command}: ${r.error.message}`, p.span, { command });
+  return r;
 }
 
 function isBooleanExpr(e: EvalExpr): boolean {

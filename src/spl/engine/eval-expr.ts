@@ -15,6 +15,8 @@ import { SplError } from '../language/errors.js';
 import { EvalFunctionError, lookupFunction, suggestFunction, type EvalContext } from '../eval/functions.js';
 import { compilePcre } from '../regex/index.js';
 import { scalarToString, toNumber, type EvalValue, type Row, type Scalar } from '../values.js';
+import { parseSearchFragment } from '../language/parser.js';
+import { compileSearchExpr } from './search-predicate.js';
 import { compileWildcard } from './wildcard.js';
 
 export type CompiledExpr = (row: Row) => EvalValue;
@@ -52,6 +54,8 @@ export function compileEval(expr: EvalExpr, cc: EvalCompileContext): CompiledExp
       };
     }
     case 'call': {
+      const special = SPECIAL_FORMS[expr.name];
+      if (special) return special(expr, cc);
       const fn = lookupFunction(expr.name);
       if (!fn) {
         const suggestion = suggestFunction(expr.name);
@@ -160,6 +164,115 @@ export function compileEval(expr: EvalExpr, cc: EvalCompileContext): CompiledExp
       }
     }
   }
+}
+
+type CallExpr = Extract<EvalExpr, { kind: 'call' }>;
+
+/**
+ * Functions that are not functions of their argument values: they read a
+ * search string, or evaluate an expression once per value of a field.
+ */
+const SPECIAL_FORMS: Readonly<Record<string, (expr: CallExpr, cc: EvalCompileContext) => CompiledExpr>> = {
+  searchmatch: compileSearchmatch,
+  mvfilter: compileMvfilter,
+  mvmap: compileMvmap,
+};
+
+function arity(expr: CallExpr, n: number, cc: EvalCompileContext): void {
+  if (expr.args.length !== n) throw cc.error('spl.bad-arguments', `${expr.name}() takes ${n} argument(s), got ${expr.args.length}`, expr.span);
+}
+
+/** searchmatch("<search>"): the search language applied to the row; the string must be literal. */
+function compileSearchmatch(expr: CallExpr, cc: EvalCompileContext): CompiledExpr {
+  arity(expr, 1, cc);
+  const arg = expr.args[0] as EvalExpr;
+  if (arg.kind !== 'string') throw cc.error('spl.bad-arguments', 'searchmatch() needs a quoted search string', arg.span);
+  let pred: (row: Row) => boolean;
+  try {
+    const parsed = parseSearchFragment(arg.value);
+    if (!parsed) return () => true;
+    pred = compileSearchExpr(parsed, undefined, {
+      now: cc.ctx.now,
+      timezone: cc.ctx.timezone ?? 'UTC',
+      error: (code, message) => cc.error(code, `searchmatch(): ${message}`, arg.span),
+    });
+  } catch (err) {
+    if (err instanceof SplError && err.source === arg.value) throw cc.error(err.code, `searchmatch(): ${err.message}`, arg.span);
+    throw err;
+  }
+  return (row) => pred(row);
+}
+
+/** The distinct field names an expression reads. */
+function fieldsOf(e: EvalExpr, out: Set<string> = new Set()): Set<string> {
+  switch (e.kind) {
+    case 'field':
+      out.add(e.name);
+      break;
+    case 'call':
+      e.args.forEach((a) => fieldsOf(a, out));
+      break;
+    case 'unary':
+      fieldsOf(e.expr, out);
+      break;
+    case 'binary':
+      fieldsOf(e.left, out);
+      fieldsOf(e.right, out);
+      break;
+    case 'in':
+      fieldsOf(e.expr, out);
+      e.values.forEach((v) => fieldsOf(v, out));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** The row seen while evaluating for one value: the field holds just that value. */
+function bind(row: Row, field: string, value: Scalar): Row {
+  const r = Object.create(row) as Row;
+  r[field] = value;
+  return r;
+}
+
+/** mvfilter(<predicate on one field>): the values of that field for which the predicate is true. */
+function compileMvfilter(expr: CallExpr, cc: EvalCompileContext): CompiledExpr {
+  arity(expr, 1, cc);
+  const pred = expr.args[0] as EvalExpr;
+  const names = [...fieldsOf(pred)];
+  if (names.length !== 1) {
+    throw cc.error('spl.bad-arguments', `mvfilter() needs an expression over exactly one field, found ${names.length}`, pred.span);
+  }
+  const field = names[0] as string;
+  const test = compileEval(pred, cc);
+  return (row) => {
+    const v = row[field];
+    if (v === undefined) return null;
+    const kept = (Array.isArray(v) ? v : [v as Scalar]).filter((x) => test(bind(row, field, x)) === true);
+    return kept.length === 0 ? null : kept.length === 1 ? (kept[0] as Scalar) : kept;
+  };
+}
+
+/** mvmap(<field>, <expression>): the expression for each value of the field (null results dropped). */
+function compileMvmap(expr: CallExpr, cc: EvalCompileContext): CompiledExpr {
+  arity(expr, 2, cc);
+  const target = expr.args[0] as EvalExpr;
+  if (target.kind !== 'field') throw cc.error('spl.bad-arguments', 'mvmap() needs a field name as its first argument', target.span);
+  const field = target.name;
+  const map = compileEval(expr.args[1] as EvalExpr, cc);
+  return (row) => {
+    const v = row[field];
+    if (v === undefined) return null;
+    const out: Scalar[] = [];
+    for (const x of Array.isArray(v) ? v : [v as Scalar]) {
+      const r = map(bind(row, field, x));
+      if (r === null || typeof r === 'boolean') continue;
+      if (Array.isArray(r)) out.push(...r);
+      else out.push(r as Scalar);
+    }
+    return out.length === 0 ? null : out.length === 1 ? (out[0] as Scalar) : out;
+  };
 }
 
 /** True for boolean true, and for nothing else (null and non-booleans are false). */

@@ -57,6 +57,8 @@ export function deriveLiterals(expr: SearchExpr, info: FieldInfo, bareTerms: boo
       return l ? [l] : undefined;
     }
     case 'not':
+    case 'time':
+    case 'subsearch':
       return undefined;
     case 'or': {
       const all: string[] = [];

@@ -11,6 +11,8 @@
  *   value when the row has no `_raw` (result rows); `*` alone matches everything.
  */
 import type { SearchExpr, SearchValue } from '../language/ast.js';
+import type { SplError } from '../language/errors.js';
+import { parseTimeModifier, resolveTimeModifier } from '../time/index.js';
 import { scalarToString, toNumber, type Row, type Scalar } from '../values.js';
 import { compileWildcard } from './wildcard.js';
 
@@ -21,24 +23,41 @@ export type FieldResolver = (name: string) => string;
 
 const identity: FieldResolver = (n) => n;
 
-export function compileSearchExpr(expr: SearchExpr, resolve: FieldResolver = identity): RowPredicate {
+/** What time bounds and compile-time errors need. */
+export interface SearchCompileContext {
+  /** Epoch seconds that relative times (`earliest=-1d@d`) count from. */
+  readonly now: number;
+  readonly timezone: string;
+  error(code: string, message: string, span: { start: number; end: number }): SplError;
+}
+
+const NO_CONTEXT: SearchCompileContext = {
+  now: 0,
+  timezone: 'UTC',
+  error: (code, message) => {
+    throw new Error(`${code}: ${message}`);
+  },
+};
+
+export function compileSearchExpr(expr: SearchExpr, resolve: FieldResolver = identity, sc: SearchCompileContext = NO_CONTEXT): RowPredicate {
+  const recurse = (e: SearchExpr): RowPredicate => compileSearchExpr(e, resolve, sc);
   switch (expr.kind) {
     case 'and': {
-      const parts = expr.items.map((e) => compileSearchExpr(e, resolve));
+      const parts = expr.items.map((e) => recurse(e));
       return (row) => {
         for (const p of parts) if (!p(row)) return false;
         return true;
       };
     }
     case 'or': {
-      const parts = expr.items.map((e) => compileSearchExpr(e, resolve));
+      const parts = expr.items.map((e) => recurse(e));
       return (row) => {
         for (const p of parts) if (p(row)) return true;
         return false;
       };
     }
     case 'not': {
-      const inner = compileSearchExpr(expr.expr, resolve);
+      const inner = recurse(expr.expr);
       return (row) => !inner(row);
     }
     case 'compare':
@@ -59,7 +78,30 @@ export function compileSearchExpr(expr: SearchExpr, resolve: FieldResolver = ide
     }
     case 'term':
       return compileTerm(expr.value);
+    case 'time':
+      return compileTimeBound(expr.bound, expr.value, sc);
+    case 'subsearch':
+      // Splunk runs the subsearch first and splices its rows in as `(f=v) OR ...`; that needs
+      // the events twice, which the one-pass engine cannot do yet.
+      throw sc.error('spl.unsupported-command', 'a subsearch used as a search term is not supported yet', expr.span);
   }
+}
+
+/**
+ * `earliest=X` keeps rows with `_time >= X`, `latest=X` rows with `_time < X`
+ * (Splunk's time range is half-open). Rows without a numeric `_time` fail.
+ */
+function compileTimeBound(bound: 'earliest' | 'latest', value: SearchValue, sc: SearchCompileContext): RowPredicate {
+  const parsed = parseTimeModifier(value.text);
+  if ('error' in parsed) throw sc.error(parsed.error.code, `${bound}=: ${parsed.error.message}`, value.span);
+  const at = resolveTimeModifier(parsed.modifier, sc.now, sc.timezone);
+  if (at === null) throw sc.error('spl.time.bad-modifier', `${bound}=: "${value.text}" is not a valid time`, value.span);
+  return (row) => {
+    const t = row['_time'];
+    const n = t === undefined ? undefined : toNumber(Array.isArray(t) ? (t[0] as Scalar) : (t as Scalar));
+    if (n === undefined) return false;
+    return bound === 'earliest' ? n >= at : n < at;
+  };
 }
 
 /** A test of one field value against a search value (wildcards, case, numbers). */

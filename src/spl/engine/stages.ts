@@ -19,10 +19,26 @@ import { newRow, scalarToString, toNumber, valuesOf, type FieldValue, type Row, 
 import { AGGREGATIONS, aggregationName, type AccumulatorFactory } from './aggregate.js';
 import type { CompiledExpr } from './eval-expr.js';
 import type { RowPredicate } from './search-predicate.js';
-import type { ExecOptions, RowSink } from './types.js';
+import type { EngineEvent, ExecOptions, RowSink } from './types.js';
 import { compileWildcard, escapeRegex } from './wildcard.js';
 
-export type Stage = (next: RowSink) => RowSink;
+/**
+ * A stage wraps the next sink. `run` gives stages that read a subsearch a
+ * run of it that sees the same events as the main search.
+ */
+export type Stage = (next: RowSink, run: RunContext) => RowSink;
+
+/** One run of a planned (sub)pipeline. */
+export interface PipelineRun {
+  pushEvent(event: EngineEvent): void;
+  /** Ends the run and returns its rows. */
+  finish(): readonly Row[];
+}
+
+export interface RunContext {
+  /** Starts a run of a subsearch; it receives every event the main search does. */
+  open(plan: { open(): PipelineRun }): PipelineRun;
+}
 
 export function filterStage(pred: RowPredicate): Stage {
   return (next) => ({
@@ -239,49 +255,64 @@ export function aggregationSpecs(
 }
 
 /** Groups rows, aggregates, and emits one row per group sorted by the BY values. */
+/**
+ * The BY-value combinations a row belongs to (several when a BY field is
+ * multivalue), or undefined when a BY field is missing and there is no fill.
+ */
+export function groupCombos(spec: Pick<GroupSpec, 'by' | 'read' | 'fillnull'>, row: Row): Scalar[][] | undefined {
+  const vals: Scalar[][] = [];
+  for (const b of spec.by) {
+    let vs = valuesOf(spec.read(row, b.field));
+    if (vs.length === 0) {
+      if (spec.fillnull === undefined) return undefined;
+      vs = [spec.fillnull];
+    } else if (b.span) {
+      const size = b.span.seconds;
+      vs = vs.map((v) => {
+        const n = toNumber(v);
+        return n === undefined ? v : Math.floor(n / size) * size;
+      });
+    }
+    vals.push(vs as Scalar[]);
+  }
+  let combos: Scalar[][] = [[]];
+  for (const vs of vals) {
+    const nextCombos: Scalar[][] = [];
+    for (const c of combos) for (const v of vs) nextCombos.push([...c, v]);
+    combos = nextCombos;
+  }
+  return combos;
+}
+
+/** The map key of a BY-value combination. */
+export function comboId(keys: readonly Scalar[]): string {
+  return keys.map(scalarToString).join('\u0000');
+}
+
+/** `_time` of a row as a number, for earliest()/latest(). */
+export function rowTime(row: Row): number | undefined {
+  const t = row['_time'];
+  return t === undefined ? undefined : toNumber(Array.isArray(t) ? (t[0] as Scalar) : (t as Scalar));
+}
+
 export function groupStage(spec: GroupSpec): Stage {
   return (next) => {
     const groups = new Map<string, { keys: Scalar[]; accs: ReturnType<AccumulatorFactory>[] }>();
-    const byValues = (row: Row): Scalar[][] | undefined => {
-      const out: Scalar[][] = [];
-      for (const b of spec.by) {
-        let vs = valuesOf(spec.read(row, b.field));
-        if (vs.length === 0) {
-          if (spec.fillnull === undefined) return undefined;
-          vs = [spec.fillnull];
-        } else if (b.span) {
-          const size = b.span.seconds;
-          vs = vs.map((v) => {
-            const n = toNumber(v);
-            return n === undefined ? v : Math.floor(n / size) * size;
-          });
-        }
-        out.push(vs as Scalar[]);
-      }
-      return out;
-    };
     const add = (keys: Scalar[], row: Row): void => {
-      const id = keys.map(scalarToString).join('\u0000');
+      const id = comboId(keys);
       let g = groups.get(id);
       if (!g) {
         g = { keys, accs: spec.aggregations.map((a) => a.factory()) };
         groups.set(id, g);
       }
-      const t = row['_time'];
-      const time = t === undefined ? undefined : toNumber(Array.isArray(t) ? (t[0] as Scalar) : (t as Scalar));
+      const time = rowTime(row);
       spec.aggregations.forEach((a, i) => (g.accs[i] as ReturnType<AccumulatorFactory>).add(a.values(row), time));
     };
     return {
       push(row) {
-        const vals = byValues(row);
-        if (!vals) return;
         // A multivalue BY field yields one group per value (cartesian product).
-        let combos: Scalar[][] = [[]];
-        for (const vs of vals) {
-          const nextCombos: Scalar[][] = [];
-          for (const c of combos) for (const v of vs) nextCombos.push([...c, v]);
-          combos = nextCombos;
-        }
+        const combos = groupCombos(spec, row);
+        if (!combos) return;
         for (const c of combos) add(c, row);
       },
       end() {
@@ -315,7 +346,8 @@ export function statsSpec(cmd: StatsCommand, aggs: GroupSpec['aggregations']): G
   return { by: cmd.by, read: (row, f) => row[f], aggregations: aggs };
 }
 
-function copyRow(row: Row): Row {
+/** A shallow copy: rows may be shared between searches, so stages change copies. */
+export function copyRow(row: Row): Row {
   const out = newRow();
   for (const k in row) out[k] = row[k];
   return out;

@@ -25,7 +25,11 @@ export type SearchExpr =
   | { readonly kind: 'not'; readonly expr: SearchExpr; readonly span: Span }
   | { readonly kind: 'compare'; readonly field: string; readonly op: SearchCompareOp; readonly value: SearchValue; readonly span: Span }
   | { readonly kind: 'in'; readonly field: string; readonly values: readonly SearchValue[]; readonly span: Span }
-  | { readonly kind: 'term'; readonly value: SearchValue; readonly span: Span };
+  | { readonly kind: 'term'; readonly value: SearchValue; readonly span: Span }
+  /** `earliest=-1d@d`, `latest=now`: bounds on `_time`, resolved against the search's `now`. */
+  | { readonly kind: 'time'; readonly bound: 'earliest' | 'latest'; readonly value: SearchValue; readonly span: Span }
+  /** `[ search ... | fields x ]` as a search term. */
+  | { readonly kind: 'subsearch'; readonly subsearch: Subsearch; readonly span: Span };
 
 // ---------------------------------------------------------------- eval language
 
@@ -59,7 +63,7 @@ export interface Aggregation {
 export interface ByField {
   readonly field: string;
   /** `_time span=1h`: the bucket size in seconds. */
-  readonly span?: { readonly seconds: number; readonly text: string };
+  readonly span?: TimeSpan;
   readonly loc: Span;
 }
 
@@ -131,6 +135,232 @@ export interface FieldsCommand {
   readonly span: Span;
 }
 
+/** `[ ... ]`: a nested pipeline; its span covers the brackets. */
+export interface Subsearch {
+  readonly pipeline: Pipeline;
+  readonly span: Span;
+}
+
+/** `eventstats`: stats whose results are added to every input row of the group. */
+export interface EventstatsCommand {
+  readonly kind: 'eventstats';
+  readonly options: Readonly<Record<string, OptionValue>>;
+  readonly aggregations: readonly Aggregation[];
+  readonly by: readonly ByField[];
+  readonly span: Span;
+}
+
+/** `streamstats`: running stats added to each row in input order. */
+export interface StreamstatsCommand {
+  readonly kind: 'streamstats';
+  readonly options: Readonly<Record<string, OptionValue>>;
+  readonly aggregations: readonly Aggregation[];
+  readonly by: readonly ByField[];
+  readonly span: Span;
+}
+
+export interface TimeSpan {
+  readonly seconds: number;
+  readonly text: string;
+}
+
+/** `bin` / `bucket`. */
+export interface BinCommand {
+  readonly kind: 'bin';
+  readonly field: string;
+  readonly as?: string;
+  /** `span=`: in seconds for times, in field units otherwise (`span=10`). */
+  readonly binSpan?: TimeSpan;
+  readonly bins?: number;
+  readonly start?: number;
+  readonly end?: number;
+  readonly span: Span;
+}
+
+/** A regular expression written as a quoted literal, with its position. */
+export interface PatternLiteral {
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface RexCommand {
+  readonly kind: 'rex';
+  readonly field: string;
+  readonly pattern: PatternLiteral;
+  /** 1 by default; 0 means unlimited. */
+  readonly maxMatch: number;
+  readonly mode?: 'sed';
+  readonly offsetField?: string;
+  readonly span: Span;
+}
+
+export interface RegexCommand {
+  readonly kind: 'regex';
+  readonly field: string;
+  readonly negate: boolean;
+  readonly pattern: PatternLiteral;
+  readonly span: Span;
+}
+
+export interface FillnullCommand {
+  readonly kind: 'fillnull';
+  readonly value: string;
+  /** Empty: every field seen in the results. */
+  readonly fields: readonly string[];
+  readonly span: Span;
+}
+
+export const SORT_TYPES = ['auto', 'num', 'str', 'ip'] as const;
+export type SortType = (typeof SORT_TYPES)[number];
+
+export interface SortKey {
+  readonly field: string;
+  readonly desc: boolean;
+  readonly type: SortType;
+  readonly span: Span;
+}
+
+export interface DedupCommand {
+  readonly kind: 'dedup';
+  /** How many rows to keep per combination (the optional leading number). */
+  readonly count: number;
+  readonly fields: readonly string[];
+  readonly keepempty: boolean;
+  readonly consecutive: boolean;
+  readonly keepevents: boolean;
+  readonly sortby: readonly SortKey[];
+  readonly span: Span;
+}
+
+export interface SortCommand {
+  readonly kind: 'sort';
+  /** 0 means no limit. */
+  readonly limit: number;
+  readonly keys: readonly SortKey[];
+  /** A trailing `d` reverses the whole order. */
+  readonly reverse: boolean;
+  readonly span: Span;
+}
+
+export interface HeadCommand {
+  readonly kind: 'head';
+  readonly count: number;
+  readonly span: Span;
+}
+
+export interface TailCommand {
+  readonly kind: 'tail';
+  readonly count: number;
+  readonly span: Span;
+}
+
+export interface TopCommand {
+  readonly kind: 'top' | 'rare';
+  readonly limit: number;
+  readonly fields: readonly string[];
+  readonly by: readonly string[];
+  readonly countfield: string;
+  readonly percentfield: string;
+  readonly showcount: boolean;
+  readonly showperc: boolean;
+  readonly span: Span;
+}
+
+export interface MvexpandCommand {
+  readonly kind: 'mvexpand';
+  readonly field: string;
+  readonly limit?: number;
+  readonly span: Span;
+}
+
+export interface MakemvCommand {
+  readonly kind: 'makemv';
+  readonly field: string;
+  readonly delim?: string;
+  readonly tokenizer?: PatternLiteral;
+  readonly allowempty: boolean;
+  readonly setsv: boolean;
+  readonly span: Span;
+}
+
+export interface ReplaceCommand {
+  readonly kind: 'replace';
+  readonly pairs: readonly { readonly from: string; readonly to: string; readonly span: Span }[];
+  /** Empty: every field. */
+  readonly fields: readonly string[];
+  readonly span: Span;
+}
+
+export interface AddtotalsCommand {
+  readonly kind: 'addtotals';
+  readonly row: boolean;
+  readonly col: boolean;
+  readonly fieldname: string;
+  readonly labelfield?: string;
+  readonly label: string;
+  /** Empty: every numeric field. */
+  readonly fields: readonly string[];
+  readonly span: Span;
+}
+
+export interface AppendCommand {
+  readonly kind: 'append';
+  readonly subsearch: Subsearch;
+  readonly span: Span;
+}
+
+export interface AppendpipeCommand {
+  readonly kind: 'appendpipe';
+  readonly subsearch: Subsearch;
+  readonly span: Span;
+}
+
+export const JOIN_TYPES = ['inner', 'left', 'outer'] as const;
+export type JoinType = (typeof JOIN_TYPES)[number];
+
+export interface JoinCommand {
+  readonly kind: 'join';
+  readonly type: JoinType;
+  /** Empty: the fields both sides have in common. */
+  readonly fields: readonly string[];
+  /** Subsearch rows joined to each main row; 0 means all. */
+  readonly max: number;
+  readonly overwrite: boolean;
+  readonly subsearch: Subsearch;
+  readonly span: Span;
+}
+
+export interface SpathCommand {
+  readonly kind: 'spath';
+  readonly input: string;
+  readonly output?: string;
+  readonly path?: string;
+  readonly span: Span;
+}
+
+export interface FromjsonCommand {
+  readonly kind: 'fromjson';
+  readonly field: string;
+  readonly prefix: string;
+  readonly span: Span;
+}
+
+export interface TimechartCommand {
+  readonly kind: 'timechart';
+  readonly binSpan: TimeSpan;
+  readonly aggregations: readonly Aggregation[];
+  readonly splitBy?: string;
+  readonly span: Span;
+}
+
+export interface ChartCommand {
+  readonly kind: 'chart';
+  readonly aggregations: readonly Aggregation[];
+  readonly over?: string;
+  readonly splitBy?: string;
+  readonly span: Span;
+}
+
 export type Command =
   | TstatsCommand
   | SearchCommand
@@ -140,7 +370,29 @@ export type Command =
   | ConvertCommand
   | StatsCommand
   | TableCommand
-  | FieldsCommand;
+  | FieldsCommand
+  | EventstatsCommand
+  | StreamstatsCommand
+  | BinCommand
+  | RexCommand
+  | RegexCommand
+  | FillnullCommand
+  | DedupCommand
+  | SortCommand
+  | HeadCommand
+  | TailCommand
+  | TopCommand
+  | MvexpandCommand
+  | MakemvCommand
+  | ReplaceCommand
+  | AddtotalsCommand
+  | AppendCommand
+  | AppendpipeCommand
+  | JoinCommand
+  | SpathCommand
+  | FromjsonCommand
+  | TimechartCommand
+  | ChartCommand;
 
 export type CommandKind = Command['kind'];
 

@@ -4,9 +4,37 @@
  * the offending text in the user's query.
  */
 import type {
+  AddtotalsCommand,
   Aggregation,
+  AppendCommand,
+  AppendpipeCommand,
+  BinCommand,
   ByField,
+  ChartCommand,
   Command,
+  DedupCommand,
+  EventstatsCommand,
+  FillnullCommand,
+  FromjsonCommand,
+  HeadCommand,
+  JoinCommand,
+  JoinType,
+  MakemvCommand,
+  MvexpandCommand,
+  PatternLiteral,
+  RegexCommand,
+  ReplaceCommand,
+  RexCommand,
+  SortCommand,
+  SortKey,
+  SortType,
+  SpathCommand,
+  StreamstatsCommand,
+  Subsearch,
+  TailCommand,
+  TimechartCommand,
+  TimeSpan,
+  TopCommand,
   ConvertCommand,
   EvalBinaryOp,
   EvalCommand,
@@ -39,20 +67,48 @@ const COMMAND_PARSERS = {
   stats: (p: Parser, start: number) => p.parseStats(start),
   table: (p: Parser, start: number) => p.parseTable(start),
   fields: (p: Parser, start: number) => p.parseFields(start),
+  eventstats: (p: Parser, start: number) => p.parseEventstats(start),
+  streamstats: (p: Parser, start: number) => p.parseStreamstats(start),
+  bin: (p: Parser, start: number) => p.parseBin(start),
+  rex: (p: Parser, start: number) => p.parseRex(start),
+  regex: (p: Parser, start: number) => p.parseRegex(start),
+  fillnull: (p: Parser, start: number) => p.parseFillnull(start),
+  dedup: (p: Parser, start: number) => p.parseDedup(start),
+  sort: (p: Parser, start: number) => p.parseSort(start),
+  head: (p: Parser, start: number) => p.parseHead(start, 'head'),
+  tail: (p: Parser, start: number) => p.parseHead(start, 'tail'),
+  top: (p: Parser, start: number) => p.parseTop(start, 'top'),
+  rare: (p: Parser, start: number) => p.parseTop(start, 'rare'),
+  mvexpand: (p: Parser, start: number) => p.parseMvexpand(start),
+  makemv: (p: Parser, start: number) => p.parseMakemv(start),
+  replace: (p: Parser, start: number) => p.parseReplace(start),
+  addtotals: (p: Parser, start: number) => p.parseAddtotals(start),
+  append: (p: Parser, start: number) => p.parseAppend(start),
+  appendpipe: (p: Parser, start: number) => p.parseAppendpipe(start),
+  join: (p: Parser, start: number) => p.parseJoin(start),
+  spath: (p: Parser, start: number) => p.parseSpath(start),
+  fromjson: (p: Parser, start: number) => p.parseFromjson(start),
+  timechart: (p: Parser, start: number) => p.parseTimechart(start),
+  chart: (p: Parser, start: number) => p.parseChart(start),
 } as const satisfies Record<Command['kind'], (p: Parser, start: number) => Command>;
 
-export const SUPPORTED_COMMANDS: readonly string[] = Object.keys(COMMAND_PARSERS);
+/** Other names Splunk accepts for a command. */
+const COMMAND_ALIASES: Readonly<Record<string, keyof typeof COMMAND_PARSERS>> = {
+  bucket: 'bin',
+};
+
+export const SUPPORTED_COMMANDS: readonly string[] = [...Object.keys(COMMAND_PARSERS), ...Object.keys(COMMAND_ALIASES)];
 
 /**
  * Splunk commands that exist but this engine does not run yet: parsing stops
  * with `spl.unsupported-command` rather than `spl.unknown-command`.
  */
 export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
-  'addinfo', 'addtotals', 'append', 'appendcols', 'appendpipe', 'bin', 'bucket', 'chart', 'collect', 'dedup',
-  'delete', 'eventstats', 'extract', 'fillnull', 'foreach', 'format', 'from', 'fromjson', 'head', 'inputlookup',
-  'iplocation', 'join', 'kvform', 'lookup', 'makemv', 'makeresults', 'map', 'multisearch', 'mvcombine', 'mvexpand',
-  'outputlookup', 'rare', 'regex', 'replace', 'rest', 'return', 'reverse', 'rex', 'sort', 'spath', 'streamstats',
-  'tail', 'timechart', 'top', 'transaction', 'tstats', 'uniq', 'xmlkv', 'datamodel', 'apply', 'fit', 'union',
+  'addinfo', 'appendcols', 'collect',
+  'delete', 'extract', 'foreach', 'format', 'from', 'inputlookup',
+  'iplocation', 'kvform', 'lookup', 'makeresults', 'map', 'multisearch', 'mvcombine',
+  'outputlookup', 'rest', 'return', 'reverse',
+  'transaction', 'uniq', 'xmlkv', 'datamodel', 'apply', 'fit', 'union',
   'untable', 'xyseries', 'mstats', 'makejson', 'tojson', 'sendalert', 'strcat', 'accum', 'delta', 'predict',
   'anomalydetection', 'cluster', 'kmeans', 'localop', 'nomv', 'setfields', 'sichart', 'sitimechart', 'sistats',
   'dbinspect', 'metadata', 'loadjob', 'savedsearch', 'typer', 'filldown', 'highlight', 'iconify', 'outputcsv',
@@ -73,6 +129,19 @@ export function parse(query: string, macros: MacroResolver): ParseResult {
   return { pipeline: parser.parsePipeline(), expansion };
 }
 
+/**
+ * Parses a search-language fragment on its own (the argument of
+ * `searchmatch()`); undefined when it is empty. Errors carry spans in `text`.
+ */
+export function parseSearchFragment(text: string): SearchExpr | undefined {
+  const s = new Scanner(text, text, (span) => span);
+  const p = new Parser(s);
+  if (s.atCommandEnd() && s.atEnd()) return undefined;
+  const expr = p.parseSearchExpr([]);
+  if (!s.atEnd()) throw s.error('spl.syntax', `unexpected "${s.peek()}" in the search string`, { start: s.pos, end: s.pos + 1 });
+  return expr;
+}
+
 export class Parser {
   constructor(readonly s: Scanner) {}
 
@@ -80,7 +149,7 @@ export class Parser {
    * pipeline := ['|'] command ('|' command)*
    * A query that does not start with `|` starts with an implied `search`.
    */
-  parsePipeline(): Pipeline {
+  parsePipeline(inner = false): Pipeline {
     const s = this.s;
     s.skipWs();
     const start = s.pos;
@@ -88,6 +157,8 @@ export class Parser {
     if (s.peek() === '|') {
       s.pos++;
       commands.push(this.parseCommand());
+    } else if (inner && s.peek() === ']') {
+      throw s.error('spl.syntax', 'the subsearch is empty', { start, end: start + 1 });
     } else if (!s.atEnd()) {
       // `search foo` at the start is the same as the implied `foo`.
       const at = s.pos;
@@ -99,6 +170,7 @@ export class Parser {
     while (!s.atEnd()) {
       s.skipWs();
       if (s.atEnd()) break;
+      if (inner && s.peek() === ']') break;
       if (s.peek() !== '|') {
         throw s.error('spl.syntax', `unexpected "${s.peek()}" where a new command ("| ...") should start`, { start: s.pos, end: s.pos + 1 });
       }
@@ -117,7 +189,8 @@ export class Parser {
     if (name.text === '') {
       throw s.error('spl.syntax', 'expected a command name after "|"', { start, end: start + 1 });
     }
-    const key = name.text.toLowerCase();
+    const lower = name.text.toLowerCase();
+    const key = COMMAND_ALIASES[lower] ?? lower;
     const parseFn = (COMMAND_PARSERS as Record<string, ((p: Parser, start: number) => Command) | undefined>)[key];
     if (!parseFn) {
       if (KNOWN_SPLUNK_COMMANDS.includes(key)) {
@@ -364,6 +437,10 @@ export class Parser {
       s.expect(')', '")" to close "("');
       return inner;
     }
+    if (s.peek() === '[') {
+      const subsearch = this.parseSubsearch('');
+      return { kind: 'subsearch', subsearch, span: subsearch.span };
+    }
     if (s.peek() === '"') {
       const q = s.readQuoted();
       return this.finishSearchTerm({ text: q.text, quoted: true, span: q.span }, start, stopWords);
@@ -413,6 +490,10 @@ export class Parser {
       if (!value.quoted && value.text === '') {
         throw s.error('spl.syntax', `expected a value after "${first.text}${op}"`, { start: s.pos, end: s.pos + 1 });
       }
+      const bound = first.text.toLowerCase();
+      if (!first.quoted && op === '=' && (bound === 'earliest' || bound === 'latest')) {
+        return { kind: 'time', bound, value, span: { start, end: s.pos } };
+      }
       return { kind: 'compare', field: first.text, op, value, span: { start, end: s.pos } };
     }
     if (!first.quoted && s.peekKeyword('IN', false)) {
@@ -438,6 +519,20 @@ export class Parser {
     }
     s.pos = save;
     return { kind: 'term', value: first, span: first.span };
+  }
+
+  /** subsearch := '[' pipeline ']' */
+  parseSubsearch(what: string): Subsearch {
+    const s = this.s;
+    s.skipWs();
+    const start = s.pos;
+    if (s.peek() !== '[') throw s.error('spl.syntax', `expected a subsearch "[ ... ]" ${what}`, { start, end: start + 1 });
+    s.pos++;
+    const pipeline = this.parsePipeline(true);
+    s.skipWs();
+    if (s.peek() !== ']') throw s.error('spl.syntax', 'expected "]" to close the subsearch', { start: s.pos, end: s.pos + 1 });
+    s.pos++;
+    return { pipeline, span: { start, end: s.pos } };
   }
 
   private readCompareOp(): SearchCompareOp | undefined {
@@ -704,6 +799,607 @@ export class Parser {
     const fields = this.parseFieldList();
     if (fields.length === 0) throw s.error('spl.syntax', 'fields needs at least one field name', { start, end: s.pos }, { command: 'fields' });
     return { kind: 'fields', mode, fields, span: { start, end: s.pos } };
+  }
+
+  // ------------------------------------------------------------ stats family
+
+  /** eventstats := 'eventstats' option* aggregation+ [('by'|'groupby') byFields] */
+  parseEventstats(start: number): EventstatsCommand {
+    const r = this.parseStatsLike(start, 'eventstats');
+    return { kind: 'eventstats', ...r };
+  }
+
+  /**
+   * streamstats := 'streamstats' option* aggregation+ [('by'|'groupby') byFields]
+   * option: current, window, global, reset_on_change, time_window, ...
+   */
+  parseStreamstats(start: number): StreamstatsCommand {
+    const r = this.parseStatsLike(start, 'streamstats');
+    return { kind: 'streamstats', ...r };
+  }
+
+  private parseStatsLike(start: number, command: string): Pick<EventstatsCommand, 'options' | 'aggregations' | 'by' | 'span'> {
+    const s = this.s;
+    const options = this.parseOptions();
+    const aggregations = this.parseAggregations(['by', 'groupby']);
+    let by: ByField[] = [];
+    if (s.eatKeyword('by') || s.eatKeyword('groupby')) by = this.parseByFields();
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in ${command}`, { start: s.pos, end: s.pos + 1 }, { command });
+    if (aggregations.length === 0) throw s.error('spl.syntax', `${command} needs at least one aggregation, e.g. "count"`, { start, end: s.pos }, { command });
+    return { options, aggregations, by, span: { start, end: s.pos } };
+  }
+
+  /**
+   * timechart := 'timechart' (timechartOption)* aggregation [('by') FIELD]
+   * timechartOption := ('span' | 'limit' | 'useother' | 'usenull' | 'cont' | 'partial') '=' VALUE
+   */
+  parseTimechart(start: number): TimechartCommand {
+    const s = this.s;
+    let binSpan: TimeSpan | undefined;
+    for (;;) {
+      const o = this.readNamedOption(['span', 'limit', 'useother', 'usenull', 'cont', 'partial', 'fixedrange', 'minspan', 'bins']);
+      if (!o) break;
+      if (o.name === 'span') binSpan = this.timespanOf(o.value, o.span);
+    }
+    const aggregations = this.parseAggregations(['by', 'span', 'limit', 'useother', 'usenull']);
+    let splitBy: string | undefined;
+    if (s.eatKeyword('by')) splitBy = s.readFieldName('a field after "by"').text;
+    for (;;) {
+      const o = this.readNamedOption(['span', 'limit', 'useother', 'usenull', 'cont', 'partial']);
+      if (!o) break;
+      if (o.name === 'span') binSpan = this.timespanOf(o.value, o.span);
+    }
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in timechart`, { start: s.pos, end: s.pos + 1 }, { command: 'timechart' });
+    if (aggregations.length === 0) throw s.error('spl.syntax', 'timechart needs an aggregation, e.g. "count"', { start, end: s.pos }, { command: 'timechart' });
+    return {
+      kind: 'timechart',
+      // Splunk picks a span from the time range when none is given; without a range, 30m is its usual choice for a day of data.
+      binSpan: binSpan ?? { seconds: 1800, text: '30m' },
+      aggregations,
+      ...(splitBy !== undefined ? { splitBy } : {}),
+      span: { start, end: s.pos },
+    };
+  }
+
+  /** chart := 'chart' aggregation+ ['over' FIELD] ['by' FIELD] */
+  parseChart(start: number): ChartCommand {
+    const s = this.s;
+    for (;;) if (!this.readNamedOption(['limit', 'useother', 'usenull', 'cont'])) break;
+    const aggregations = this.parseAggregations(['by', 'over']);
+    let over: string | undefined;
+    let splitBy: string | undefined;
+    if (s.eatKeyword('over')) over = s.readFieldName('a field after "over"').text;
+    if (s.eatKeyword('by')) {
+      const first = s.readFieldName('a field after "by"').text;
+      s.eat(',');
+      if (over === undefined && !s.atCommandEnd()) {
+        over = first;
+        splitBy = s.readFieldName('a field after "by"').text;
+      } else if (over === undefined) over = first;
+      else splitBy = first;
+    }
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in chart`, { start: s.pos, end: s.pos + 1 }, { command: 'chart' });
+    if (aggregations.length === 0) throw s.error('spl.syntax', 'chart needs an aggregation, e.g. "count"', { start, end: s.pos }, { command: 'chart' });
+    return { kind: 'chart', aggregations, ...(over !== undefined ? { over } : {}), ...(splitBy !== undefined ? { splitBy } : {}), span: { start, end: s.pos } };
+  }
+
+  // ------------------------------------------------------------ row commands
+
+  /**
+   * bin := ('bin' | 'bucket') binOption* FIELD ['as' FIELD] binOption*
+   * binOption := ('span' | 'bins' | 'minspan' | 'start' | 'end' | 'aligntime') '=' VALUE
+   */
+  parseBin(start: number): BinCommand {
+    const s = this.s;
+    let binSpan: TimeSpan | undefined;
+    let bins: number | undefined;
+    let startAt: number | undefined;
+    let endAt: number | undefined;
+    let field: string | undefined;
+    let as: string | undefined;
+    const NAMES = ['span', 'bins', 'minspan', 'start', 'end', 'aligntime'];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(NAMES);
+      if (o) {
+        if (o.name === 'span') binSpan = this.timespanOf(o.value, o.span);
+        else if (o.name === 'bins') bins = this.intOption(o, 'bin', 1);
+        else if (o.name === 'start') startAt = this.numberOption(o, 'bin');
+        else if (o.name === 'end') endAt = this.numberOption(o, 'bin');
+        else throw s.error('spl.unsupported-option', `bin ${o.name}= is not supported yet`, o.span, { command: 'bin' });
+        continue;
+      }
+      if (field !== undefined && s.eatKeyword('as')) {
+        as = s.readFieldName('a name after "as"').text;
+        continue;
+      }
+      if (field !== undefined) throw s.error('spl.syntax', `unexpected "${this.preview()}" in bin`, { start: s.pos, end: s.pos + 1 }, { command: 'bin' });
+      field = s.readFieldName('the field to bin').text;
+    }
+    if (field === undefined) throw s.error('spl.syntax', 'bin needs a field, e.g. "bin _time span=1h"', { start, end: s.pos }, { command: 'bin' });
+    return {
+      kind: 'bin',
+      field,
+      ...(as !== undefined ? { as } : {}),
+      ...(binSpan ? { binSpan } : {}),
+      ...(bins !== undefined ? { bins } : {}),
+      ...(startAt !== undefined ? { start: startAt } : {}),
+      ...(endAt !== undefined ? { end: endAt } : {}),
+      span: { start, end: s.pos },
+    };
+  }
+
+  /**
+   * rex := 'rex' rexOption* PATTERN rexOption*
+   * rexOption := ('field' | 'max_match' | 'mode' | 'offset_field') '=' VALUE
+   */
+  parseRex(start: number): RexCommand {
+    const s = this.s;
+    let field = '_raw';
+    let maxMatch = 1;
+    let mode: 'sed' | undefined;
+    let offsetField: string | undefined;
+    let pattern: PatternLiteral | undefined;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['field', 'max_match', 'mode', 'offset_field']);
+      if (o) {
+        if (o.name === 'field') field = o.value;
+        else if (o.name === 'max_match') maxMatch = this.intOption(o, 'rex', 0);
+        else if (o.name === 'offset_field') offsetField = o.value;
+        else if (o.value.toLowerCase() === 'sed') mode = 'sed';
+        else throw s.error('spl.bad-option', `rex mode must be "sed", got "${o.value}"`, o.span, { command: 'rex' });
+        continue;
+      }
+      if (pattern) throw s.error('spl.syntax', `unexpected "${this.preview()}" in rex`, { start: s.pos, end: s.pos + 1 }, { command: 'rex' });
+      if (s.peek() !== '"') throw s.error('spl.syntax', 'rex needs a quoted regular expression', { start: s.pos, end: s.pos + 1 }, { command: 'rex' });
+      const q = s.readQuoted();
+      pattern = { text: q.text, span: q.span };
+    }
+    if (!pattern) throw s.error('spl.syntax', 'rex needs a quoted regular expression', { start, end: s.pos }, { command: 'rex' });
+    return { kind: 'rex', field, pattern, maxMatch, ...(mode ? { mode } : {}), ...(offsetField !== undefined ? { offsetField } : {}), span: { start, end: s.pos } };
+  }
+
+  /** regex := 'regex' [FIELD ('=' | '!=')] PATTERN */
+  parseRegex(start: number): RegexCommand {
+    const s = this.s;
+    s.skipWs();
+    let field = '_raw';
+    let negate = false;
+    if (s.peek() !== '"') {
+      const save = s.pos;
+      const w = s.readSearchWord();
+      if (w.text !== '' && s.text.startsWith('!=', s.pos)) {
+        field = w.text;
+        negate = true;
+        s.pos += 2;
+      } else if (w.text !== '' && s.peek() === '=') {
+        field = w.text;
+        s.pos++;
+      } else s.pos = save;
+    }
+    s.skipWs();
+    const v = s.peek() === '"' ? s.readQuoted() : this.readRestOfCommand();
+    if (v.text === '') throw s.error('spl.syntax', 'regex needs a regular expression', { start: s.pos, end: s.pos + 1 }, { command: 'regex' });
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in regex`, { start: s.pos, end: s.pos + 1 }, { command: 'regex' });
+    return { kind: 'regex', field, negate, pattern: { text: v.text, span: v.span }, span: { start, end: s.pos } };
+  }
+
+  /** An unquoted regex runs to whitespace or the end of the command. */
+  private readRestOfCommand(): { text: string; span: Span } {
+    const s = this.s;
+    const start = s.pos;
+    while (!s.atEnd() && !/\s|\|/.test(s.peek())) s.pos++;
+    return { text: s.text.slice(start, s.pos), span: { start, end: s.pos } };
+  }
+
+  /** fillnull := 'fillnull' ['value=' VALUE] FIELD* */
+  parseFillnull(start: number): FillnullCommand {
+    const s = this.s;
+    let value = '0';
+    const fields: string[] = [];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['value']);
+      if (o) value = o.value;
+      else fields.push(s.readFieldName().text);
+    }
+    return { kind: 'fillnull', value, fields, span: { start, end: s.pos } };
+  }
+
+  /**
+   * dedup := 'dedup' [INT] dedupOption* FIELD (','? FIELD)* dedupOption* ['sortby' sortKey (','? sortKey)*]
+   * dedupOption := ('keepempty' | 'consecutive' | 'keepevents') '=' BOOL
+   */
+  parseDedup(start: number): DedupCommand {
+    const s = this.s;
+    let count = 1;
+    s.skipWs();
+    const n = /^(\d+)(?=\s)/.exec(s.text.slice(s.pos, s.pos + 20));
+    if (n) {
+      count = Number(n[1]);
+      s.pos += (n[1] as string).length;
+    }
+    const opts = { keepempty: false, consecutive: false, keepevents: false };
+    const fields: string[] = [];
+    let sortby: SortKey[] = [];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['keepempty', 'consecutive', 'keepevents']);
+      if (o) {
+        opts[o.name as keyof typeof opts] = this.boolOption(o, 'dedup');
+        continue;
+      }
+      if (s.eatKeyword('sortby')) {
+        sortby = this.parseSortKeys();
+        break;
+      }
+      fields.push(s.readFieldName().text);
+    }
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in dedup`, { start: s.pos, end: s.pos + 1 }, { command: 'dedup' });
+    if (fields.length === 0) throw s.error('spl.syntax', 'dedup needs at least one field', { start, end: s.pos }, { command: 'dedup' });
+    return { kind: 'dedup', count, fields, ...opts, sortby, span: { start, end: s.pos } };
+  }
+
+  /** sort := 'sort' [INT | 'limit=' INT] sortKey (','? sortKey)* ['d' | 'desc'] */
+  parseSort(start: number): SortCommand {
+    const s = this.s;
+    let limit = 10000;
+    s.skipWs();
+    const n = /^(\d+)(?=[\s,])/.exec(s.text.slice(s.pos, s.pos + 20));
+    if (n) {
+      limit = Number(n[1]);
+      s.pos += (n[1] as string).length;
+    } else {
+      const o = this.readNamedOption(['limit']);
+      if (o) limit = this.intOption(o, 'sort', 0);
+    }
+    const keys = this.parseSortKeys();
+    let reverse = false;
+    const last = keys[keys.length - 1];
+    if (keys.length > 1 && last && !last.desc && last.type === 'auto' && /^(d|desc)$/i.test(last.field)) {
+      keys.pop();
+      reverse = true;
+    }
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in sort`, { start: s.pos, end: s.pos + 1 }, { command: 'sort' });
+    if (keys.length === 0) throw s.error('spl.syntax', 'sort needs at least one field', { start, end: s.pos }, { command: 'sort' });
+    return { kind: 'sort', limit, keys, reverse, span: { start, end: s.pos } };
+  }
+
+  /** sortKey := ['-' | '+'] (FIELD | ('auto' | 'num' | 'str' | 'ip') '(' FIELD ')') */
+  parseSortKeys(): SortKey[] {
+    const s = this.s;
+    const keys: SortKey[] = [];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) return keys;
+      const kStart = s.pos;
+      let desc = false;
+      if (s.peek() === '-' || s.peek() === '+') {
+        desc = s.peek() === '-';
+        s.pos++;
+        s.skipWs();
+      }
+      let type: SortType = 'auto';
+      const fn = /^(auto|num|str|ip)\(/i.exec(s.text.slice(s.pos, s.pos + 5));
+      let field: string;
+      if (fn) {
+        type = (fn[1] as string).toLowerCase() as SortType;
+        s.pos += fn[0].length;
+        field = s.readFieldName().text;
+        s.expect(')', `")" to close ${type}(`);
+      } else field = s.readFieldName().text;
+      keys.push({ field, desc, type, span: { start: kStart, end: s.pos } });
+    }
+  }
+
+  /** head := 'head' [INT | 'limit=' INT];  tail := 'tail' [INT] */
+  parseHead(start: number, kind: 'head' | 'tail'): HeadCommand | TailCommand {
+    const s = this.s;
+    let count = 10;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['limit', 'null', 'keeplast']);
+      if (o) {
+        if (o.name === 'limit') count = this.intOption(o, kind, 0);
+        else throw s.error('spl.unsupported-option', `${kind} ${o.name}= is not supported yet`, o.span, { command: kind });
+        continue;
+      }
+      const w = s.readSearchWord();
+      if (!/^\d+$/.test(w.text)) throw s.error('spl.unsupported-option', `${kind} takes a number of results; "${w.text || this.preview()}" is not supported`, w.text ? w.span : { start: s.pos, end: s.pos + 1 }, { command: kind });
+      count = Number(w.text);
+    }
+    return { kind, count, span: { start, end: s.pos } };
+  }
+
+  /**
+   * top  := 'top'  topOption* FIELD (','? FIELD)* ['by' FIELD (','? FIELD)*]
+   * rare := 'rare' topOption* FIELD (','? FIELD)* ['by' FIELD (','? FIELD)*]
+   * topOption := ('limit' | 'countfield' | 'percentfield' | 'showcount' | 'showperc' | 'useother' | 'otherstr') '=' VALUE
+   */
+  parseTop(start: number, kind: 'top' | 'rare'): TopCommand {
+    const s = this.s;
+    const out = { limit: 10, countfield: 'count', percentfield: 'percent', showcount: true, showperc: true };
+    const fields: string[] = [];
+    const by: string[] = [];
+    let inBy = false;
+    const NAMES = ['limit', 'countfield', 'percentfield', 'showcount', 'showperc', 'useother', 'otherstr'];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(NAMES);
+      if (o) {
+        if (o.name === 'limit') out.limit = this.intOption(o, kind, 0);
+        else if (o.name === 'countfield') out.countfield = o.value;
+        else if (o.name === 'percentfield') out.percentfield = o.value;
+        else if (o.name === 'showcount') out.showcount = this.boolOption(o, kind);
+        else if (o.name === 'showperc') out.showperc = this.boolOption(o, kind);
+        else if (o.name === 'useother' && this.boolOption(o, kind)) throw s.error('spl.unsupported-option', `${kind} useother=true is not supported yet`, o.span, { command: kind });
+        continue;
+      }
+      if (!inBy && s.eatKeyword('by')) {
+        inBy = true;
+        continue;
+      }
+      (inBy ? by : fields).push(s.readFieldName().text);
+    }
+    if (fields.length === 0) throw s.error('spl.syntax', `${kind} needs at least one field`, { start, end: s.pos }, { command: kind });
+    return { kind, ...out, fields, by, span: { start, end: s.pos } };
+  }
+
+  /** mvexpand := 'mvexpand' ['limit=' INT] FIELD ['limit=' INT] */
+  parseMvexpand(start: number): MvexpandCommand {
+    const s = this.s;
+    let limit: number | undefined;
+    let field: string | undefined;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['limit']);
+      if (o) limit = this.intOption(o, 'mvexpand', 0);
+      else if (field === undefined) field = s.readFieldName().text;
+      else throw s.error('spl.syntax', `unexpected "${this.preview()}" in mvexpand`, { start: s.pos, end: s.pos + 1 }, { command: 'mvexpand' });
+    }
+    if (field === undefined) throw s.error('spl.syntax', 'mvexpand needs a field', { start, end: s.pos }, { command: 'mvexpand' });
+    return { kind: 'mvexpand', field, ...(limit !== undefined ? { limit } : {}), span: { start, end: s.pos } };
+  }
+
+  /**
+   * makemv := 'makemv' makemvOption* FIELD makemvOption*
+   * makemvOption := ('delim' | 'tokenizer' | 'allowempty' | 'setsv') '=' VALUE
+   */
+  parseMakemv(start: number): MakemvCommand {
+    const s = this.s;
+    let delim: string | undefined;
+    let tokenizer: PatternLiteral | undefined;
+    let allowempty = false;
+    let setsv = false;
+    let field: string | undefined;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['delim', 'tokenizer', 'allowempty', 'setsv']);
+      if (o) {
+        if (o.name === 'delim') delim = o.value;
+        else if (o.name === 'tokenizer') tokenizer = { text: o.value, span: o.span };
+        else if (o.name === 'allowempty') allowempty = this.boolOption(o, 'makemv');
+        else setsv = this.boolOption(o, 'makemv');
+        continue;
+      }
+      if (field !== undefined) throw s.error('spl.syntax', `unexpected "${this.preview()}" in makemv`, { start: s.pos, end: s.pos + 1 }, { command: 'makemv' });
+      field = s.readFieldName().text;
+    }
+    if (field === undefined) throw s.error('spl.syntax', 'makemv needs a field', { start, end: s.pos }, { command: 'makemv' });
+    return {
+      kind: 'makemv',
+      field,
+      ...(delim !== undefined ? { delim } : {}),
+      ...(tokenizer ? { tokenizer } : {}),
+      allowempty,
+      setsv,
+      span: { start, end: s.pos },
+    };
+  }
+
+  /** replace := 'replace' VALUE 'with' VALUE (',' VALUE 'with' VALUE)* ['in' FIELD (','? FIELD)*] */
+  parseReplace(start: number): ReplaceCommand {
+    const s = this.s;
+    const pairs: { from: string; to: string; span: Span }[] = [];
+    const fields: string[] = [];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd() || s.peekKeyword('in')) break;
+      s.skipWs();
+      const pStart = s.pos;
+      const from = s.readSearchValue();
+      if (!s.eatKeyword('with')) throw s.error('spl.syntax', `expected "with" after "${from.text}"`, { start: s.pos, end: s.pos + 1 }, { command: 'replace' });
+      const to = s.readSearchValue();
+      pairs.push({ from: from.text, to: to.text, span: { start: pStart, end: s.pos } });
+    }
+    if (s.eatKeyword('in')) fields.push(...this.parseFieldList());
+    if (pairs.length === 0) throw s.error('spl.syntax', 'replace needs "<value> with <value>"', { start, end: s.pos }, { command: 'replace' });
+    return { kind: 'replace', pairs, fields, span: { start, end: s.pos } };
+  }
+
+  /**
+   * addtotals := 'addtotals' addtotalsOption* FIELD*
+   * addtotalsOption := ('row' | 'col' | 'fieldname' | 'labelfield' | 'label') '=' VALUE
+   */
+  parseAddtotals(start: number): AddtotalsCommand {
+    const s = this.s;
+    const out = { row: true, col: false, fieldname: 'Total', label: 'Total' };
+    let labelfield: string | undefined;
+    const fields: string[] = [];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['row', 'col', 'fieldname', 'labelfield', 'label']);
+      if (o) {
+        if (o.name === 'row' || o.name === 'col') out[o.name] = this.boolOption(o, 'addtotals');
+        else if (o.name === 'labelfield') labelfield = o.value;
+        else out[o.name as 'fieldname' | 'label'] = o.value;
+        continue;
+      }
+      fields.push(s.readFieldName().text);
+    }
+    return { kind: 'addtotals', ...out, ...(labelfield !== undefined ? { labelfield } : {}), fields, span: { start, end: s.pos } };
+  }
+
+  // ------------------------------------------------------------ subsearch commands
+
+  /** append := 'append' option* subsearch */
+  parseAppend(start: number): AppendCommand {
+    this.skipOptions(['extendtimerange', 'maxtime', 'maxout', 'timeout']);
+    const subsearch = this.parseSubsearch('after append');
+    return { kind: 'append', subsearch, span: { start, end: this.s.pos } };
+  }
+
+  /** appendpipe := 'appendpipe' ['run_in_preview=' BOOL] subsearch   -- the subsearch runs over the current results */
+  parseAppendpipe(start: number): AppendpipeCommand {
+    this.skipOptions(['run_in_preview']);
+    const s = this.s;
+    s.skipWs();
+    const open = s.pos;
+    if (s.peek() !== '[') throw s.error('spl.syntax', 'expected a subpipeline "[ ... ]" after appendpipe', { start: open, end: open + 1 }, { command: 'appendpipe' });
+    s.pos++;
+    s.skipWs();
+    // The subpipeline has no generating command: it starts with a command name, `|` optional.
+    if (s.peek() === '|') s.pos++;
+    const commands: Command[] = [this.parseCommand()];
+    for (;;) {
+      s.skipWs();
+      if (s.peek() === ']') break;
+      if (s.peek() !== '|') throw s.error('spl.syntax', 'expected "]" to close the subpipeline', { start: s.pos, end: s.pos + 1 }, { command: 'appendpipe' });
+      s.pos++;
+      commands.push(this.parseCommand());
+    }
+    s.pos++;
+    const span = { start: open, end: s.pos };
+    return { kind: 'appendpipe', subsearch: { pipeline: { kind: 'pipeline', commands, span }, span }, span: { start, end: s.pos } };
+  }
+
+  /**
+   * join := 'join' joinOption* [FIELD (','? FIELD)*] subsearch
+   * joinOption := ('type' | 'max' | 'overwrite' | 'usetime' | 'earlier') '=' VALUE
+   */
+  parseJoin(start: number): JoinCommand {
+    const s = this.s;
+    let type: JoinType = 'inner';
+    let max = 1;
+    let overwrite = true;
+    const fields: string[] = [];
+    for (;;) {
+      s.eat(',');
+      s.skipWs();
+      if (s.peek() === '[' || s.atCommandEnd()) break;
+      const o = this.readNamedOption(['type', 'max', 'overwrite', 'usetime', 'earlier']);
+      if (o) {
+        if (o.name === 'type') {
+          const t = o.value.toLowerCase();
+          if (t !== 'inner' && t !== 'left' && t !== 'outer') throw s.error('spl.bad-option', `join type must be inner, left or outer, got "${o.value}"`, o.span, { command: 'join' });
+          type = t;
+        } else if (o.name === 'max') max = this.intOption(o, 'join', 0);
+        else if (o.name === 'overwrite') overwrite = this.boolOption(o, 'join');
+        else if (this.boolOption(o, 'join')) throw s.error('spl.unsupported-option', `join ${o.name}=true is not supported yet`, o.span, { command: 'join' });
+        continue;
+      }
+      fields.push(s.readFieldName().text);
+    }
+    const subsearch = this.parseSubsearch('after join');
+    return { kind: 'join', type, fields, max, overwrite, subsearch, span: { start, end: s.pos } };
+  }
+
+  // ------------------------------------------------------------ structured data
+
+  /** spath := 'spath' spathOption* [PATH] spathOption*;  spathOption := ('input' | 'output' | 'path') '=' VALUE */
+  parseSpath(start: number): SpathCommand {
+    const s = this.s;
+    let input = '_raw';
+    let output: string | undefined;
+    let path: string | undefined;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['input', 'output', 'path']);
+      if (o) {
+        if (o.name === 'input') input = o.value;
+        else if (o.name === 'output') output = o.value;
+        else path = o.value;
+        continue;
+      }
+      if (path !== undefined) throw s.error('spl.syntax', `unexpected "${this.preview()}" in spath`, { start: s.pos, end: s.pos + 1 }, { command: 'spath' });
+      path = s.readSearchValue().text;
+    }
+    return { kind: 'spath', input, ...(output !== undefined ? { output } : {}), ...(path !== undefined ? { path } : {}), span: { start, end: s.pos } };
+  }
+
+  /** fromjson := 'fromjson' FIELD ['prefix=' VALUE] */
+  parseFromjson(start: number): FromjsonCommand {
+    const s = this.s;
+    let prefix = '';
+    let field: string | undefined;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['prefix']);
+      if (o) prefix = o.value;
+      else if (field === undefined) field = s.readFieldName().text;
+      else throw s.error('spl.syntax', `unexpected "${this.preview()}" in fromjson`, { start: s.pos, end: s.pos + 1 }, { command: 'fromjson' });
+    }
+    if (field === undefined) throw s.error('spl.syntax', 'fromjson needs a field', { start, end: s.pos }, { command: 'fromjson' });
+    return { kind: 'fromjson', field, prefix, span: { start, end: s.pos } };
+  }
+
+  // ------------------------------------------------------------ option helpers
+
+  /** Reads `NAME=VALUE` when NAME (case-insensitive) is one of `names`; else reads nothing. */
+  private readNamedOption(names: readonly string[]): { name: string; value: string; quoted: boolean; span: Span } | undefined {
+    const s = this.s;
+    s.skipWs();
+    const save = s.pos;
+    const w = s.readIdent();
+    const name = w.text.toLowerCase();
+    if (w.text !== '' && names.includes(name)) {
+      s.skipWs();
+      if (s.peek() === '=' && s.peek(1) !== '=') {
+        s.pos++;
+        s.skipWs();
+        const v = s.readSearchValue();
+        return { name, value: v.text, quoted: v.quoted, span: v.span };
+      }
+    }
+    s.pos = save;
+    return undefined;
+  }
+
+  /** Options a command accepts and spelunk ignores because they only tune Splunk's resources. */
+  private skipOptions(names: readonly string[]): void {
+    while (this.readNamedOption(names)) {
+      /* ignored */
+    }
+  }
+
+  private intOption(o: { name: string; value: string; span: Span }, command: string, min: number): number {
+    if (!/^\d+$/.test(o.value) || Number(o.value) < min) {
+      throw this.s.error('spl.bad-option', `${command} ${o.name}= needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${o.value}"`, o.span, { command });
+    }
+    return Number(o.value);
+  }
+
+  private numberOption(o: { name: string; value: string; span: Span }, command: string): number {
+    if (!/^-?\d+(\.\d+)?$/.test(o.value)) throw this.s.error('spl.bad-option', `${command} ${o.name}= needs a number, got "${o.value}"`, o.span, { command });
+    return Number(o.value);
+  }
+
+  private boolOption(o: { name: string; value: string; span: Span }, command: string): boolean {
+    if (/^(t|true|1)$/i.test(o.value)) return true;
+    if (/^(f|false|0)$/i.test(o.value)) return false;
+    throw this.s.error('spl.bad-option', `${command} ${o.name}= needs true or false, got "${o.value}"`, o.span, { command });
+  }
+
+  private timespanOf(text: string, span: Span): TimeSpan {
+    const seconds = parseTimespan(text);
+    if (seconds === undefined || seconds <= 0) throw this.s.error('spl.bad-timespan', `"${text}" is not a time span such as 1h or 5m`, span);
+    return { seconds, text };
   }
 
   private parseFieldList(): string[] {
