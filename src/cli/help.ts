@@ -16,6 +16,7 @@ Usage:
 Commands:
   hunt     run detections (default: the built-in Exchange UM content) over event logs
   search   run an ad-hoc SPL search over event logs and print the result rows
+  dump     print events as Windows XML or EVTX-style JSON (any input format, EVTX included)
   exchange review an Exchange server's logs with Microsoft's Test-ProxyLogon checks
   lint     check detections: SPL syntax, unsupported commands, ESCU content rules, logic traps
 
@@ -163,4 +164,25 @@ Exit codes:
   1  an indicator was found
   2  usage error: bad option, no such folder
   3  some log could not be read (everything else was reviewed); takes precedence over 1
+`;
+
+export const DUMP_HELP = `Usage: spelunk dump <path>... [options]
+
+Prints the events of any input spelunk reads (EVTX, XML lines, Event Viewer XML,
+JSON lines): as XML the way Windows renders an event, or as JSON in the shape
+other EVTX tools write ({"Event": {"#attributes": ..., "System": ..., "EventData": ...}}).
+
+Options:
+  --format FMT        xml (default: one <Event> per line), json (an array), or jsonl
+                      (one event per line, with "file" and "record_id")
+  --output FILE       write to FILE instead of stdout
+  --quiet             no summary on stderr
+  -h, --help          this help
+
+Examples:
+  spelunk dump Security.evtx | head
+  spelunk dump collected/ --format jsonl --output events.jsonl
+  spelunk dump sysmon.evtx --format json
+
+${EXIT_CODES}
 `;

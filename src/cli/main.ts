@@ -4,6 +4,7 @@
  */
 import { SplError } from '../spl/language/errors.js';
 import { exchangeCommand } from './commands/exchange.js';
+import { dumpCommand } from './commands/dump.js';
 import { huntCommand } from './commands/hunt.js';
 import { lintCommand } from './commands/lint.js';
 import { searchCommand } from './commands/search.js';
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => Pro
   lint: lintCommand,
   search: searchCommand,
   exchange: exchangeCommand,
+  dump: dumpCommand,
 };
 
 export const VERSION = '0.1.0';

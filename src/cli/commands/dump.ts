@@ -1,0 +1,72 @@
+/** `spelunk dump`: events as Windows renders them (XML) or as EVTX tools write them (JSON), from any input format. */
+import { toEvtxJson, toXmlLine } from '../../events/render.js';
+import type { WinEvent } from '../../events/types.js';
+import { readPaths } from '../../readers/index.js';
+import { createWriteStream } from 'node:fs';
+import { DiagnosticPrinter, EXIT, UsageError, inputFailed, parseCommandArgs, summaryLine, type ExitCode, type Io } from '../common.js';
+import { DUMP_HELP } from '../help.js';
+import { createProgress } from '../progress.js';
+
+const DUMP_FORMATS = ['xml', 'json', 'jsonl'] as const;
+type DumpFormat = (typeof DUMP_FORMATS)[number];
+
+/** The event's XML: the text it was read as when that was XML (EVTX records render to XML too), else rendered. */
+function xmlOf(e: WinEvent): string {
+  return e.raw !== undefined && e.raw.startsWith('<Event') ? e.raw.replace(/\r?\n\s*/g, '') : toXmlLine(e);
+}
+
+export async function dumpCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    format: { type: 'string' },
+    output: { type: 'string' },
+    quiet: { type: 'boolean' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(DUMP_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('dump needs at least one input path (a file, a folder, or - for stdin)');
+  const format = (values.format ?? 'xml') as DumpFormat;
+  if (!(DUMP_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DUMP_FORMATS.join(', ')} (got "${format}")`);
+  const out: { write(s: string): unknown; end?(): unknown } = values.output !== undefined ? createWriteStream(values.output) : io.stdout;
+  const diags = new DiagnosticPrinter(io);
+  const progress = createProgress(io.stderr, !values.quiet);
+  const started = performance.now();
+  let n = 0;
+  let pending = '';
+  const flush = (force = false): void => {
+    if (pending.length > 1 << 16 || (force && pending.length > 0)) {
+      out.write(pending);
+      pending = '';
+    }
+  };
+  if (format === 'json') pending += '[\n';
+  const read = await readPaths(positionals, { keepRaw: true }, {
+    event(e) {
+      switch (format) {
+        case 'xml':
+          pending += xmlOf(e) + '\n';
+          break;
+        case 'jsonl':
+          pending += JSON.stringify({ file: e.origin.file, record_id: e.system.recordId ?? null, ...toEvtxJson(e) }) + '\n';
+          break;
+        case 'json':
+          pending += (n > 0 ? ',\n' : '') + JSON.stringify(toEvtxJson(e), null, 2);
+          break;
+      }
+      n++;
+      flush();
+    },
+    diagnostic: (d) => diags.read(d),
+    progress: (b) => progress.update(b, n),
+  });
+  if (format === 'json') pending += (n > 0 ? '\n' : '') + ']\n';
+  flush(true);
+  progress.done();
+  diags.finish();
+  if (values.output !== undefined) await new Promise<void>((resolve) => (out as NodeJS.WritableStream).end(() => resolve()));
+  if (!values.quiet) io.stderr.write(summaryLine(read, `${n} events written`, (performance.now() - started) / 1000));
+  return inputFailed(read) ? EXIT.partial : EXIT.ok;
+}
