@@ -56,7 +56,8 @@ export function compileEval(expr: EvalExpr, cc: EvalCompileContext): CompiledExp
     case 'call': {
       const special = SPECIAL_FORMS[expr.name];
       if (special) return special(expr, cc);
-      const fn = lookupFunction(expr.name);
+      // Names are matched as written, then in lower case (ESCU writes `LIKE(x, "%a%")`).
+      const fn = lookupFunction(expr.name) ?? lookupFunction(expr.name.toLowerCase());
       if (!fn) {
         const suggestion = suggestFunction(expr.name);
         throw cc.error('spl.unknown-function', `unknown eval function "${expr.name}"`, expr.span, suggestion);

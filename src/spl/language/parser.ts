@@ -343,7 +343,8 @@ export class Parser {
     const fields: ByField[] = [];
     let spanOpt: { seconds: number; text: string } | undefined;
     for (;;) {
-      s.eat(',');
+      // Empty items (`by a, , b`) are tolerated, as Splunk does.
+      while (s.eat(','));
       if (s.atCommandEnd()) break;
       s.skipWs();
       const save = s.pos;
@@ -496,21 +497,21 @@ export class Parser {
       }
       return { kind: 'compare', field: first.text, op, value, span: { start, end: s.pos } };
     }
-    if (!first.quoted && s.peekKeyword('IN', false)) {
+    if (s.peekKeyword("IN", false)) {
       const kwStart = s.pos;
       s.eatKeyword('IN', false);
       s.skipWs();
       if (s.peek() === '(') {
         s.pos++;
         const values: SearchValue[] = [];
+        // Splunk tolerates empty items and missing commas in IN lists (`("a",,"b" "c")`), and ESCU has both.
         for (;;) {
+          while (s.eat(','));
           s.skipWs();
-          if (s.peek() === ')') break;
+          if (s.peek() === ')' || s.atEnd()) break;
           const v = s.readSearchValue();
           if (!v.quoted && v.text === '') throw s.error('spl.syntax', 'expected a value in the IN list', { start: s.pos, end: s.pos + 1 });
           values.push(v);
-          s.skipWs();
-          if (!s.eat(',')) break;
         }
         s.expect(')', '")" to close the IN list');
         return { kind: 'in', field: first.text, values, span: { start, end: s.pos } };
@@ -600,7 +601,8 @@ export class Parser {
     if (level === 3) {
       s.skipWs();
       const start = s.pos;
-      const not = s.eatKeyword('NOT', true);
+      // Eval keywords are case-insensitive (ESCU writes `where a >= 5 and b >= 1`).
+      const not = s.eatKeyword('NOT');
       if (not) {
         const expr = this.parseBinaryLevel(3);
         return { kind: 'unary', op: 'NOT', expr, span: { start, end: s.pos } };
@@ -612,9 +614,9 @@ export class Parser {
     let left = this.parseBinaryLevel(level + 1);
     for (;;) {
       s.skipWs();
-      if (level === 4 && s.peekKeyword('IN', true)) {
+      if (level === 4 && s.peekKeyword('IN')) {
         const save = s.pos;
-        s.eatKeyword('IN', true);
+        s.eatKeyword('IN');
         s.skipWs();
         if (s.peek() === '(') {
           s.pos++;
@@ -635,7 +637,7 @@ export class Parser {
     const s = this.s;
     for (const op of ops) {
       if (/^[A-Z]+$/.test(op)) {
-        if (s.eatKeyword(op, true)) return op;
+        if (s.eatKeyword(op)) return op;
         continue;
       }
       if (!s.text.startsWith(op, s.pos)) continue;
@@ -697,6 +699,8 @@ export class Parser {
     // A trailing dot belongs to the `.` operator, not the name.
     while (name.endsWith('.')) name = name.slice(0, -1);
     s.pos += name.length;
+    // `LIKE (a, b)`: a name then a parenthesis can only be a call (eval has no implicit operator).
+    if (s.peek() !== '(' && /^\s+\(/.test(s.text.slice(s.pos, s.pos + 16))) s.skipWs();
     if (s.peek() === '(') {
       s.pos++;
       const args = this.parseEvalArgs();

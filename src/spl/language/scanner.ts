@@ -124,14 +124,22 @@ export class Scanner {
     const start = this.pos;
     const t = this.text;
     let i = this.pos;
+    let escapedQuote = false;
     while (i < t.length) {
       const c = t[i] as string;
+      // `\"` is a quote inside an unquoted word (`*\"privileged\":true*`).
+      if (c === '\\' && t[i + 1] === '"') {
+        escapedQuote = true;
+        i += 2;
+        continue;
+      }
       if (SEARCH_WORD_STOP.has(c)) break;
       if (c === '!' && t[i + 1] === '=') break;
       i++;
     }
     this.pos = i;
-    return { text: t.slice(start, i), span: { start, end: i } };
+    const raw = t.slice(start, i);
+    return { text: escapedQuote ? raw.replace(/\\"/g, '"') : raw, span: { start, end: i } };
   }
 
   /** A search-language value: a quoted string or a word. */
@@ -149,7 +157,14 @@ export class Scanner {
   readFieldName(what = 'a field name'): Word {
     this.skipWs();
     const start = this.pos;
-    if (this.peek() === '"') return this.readQuoted();
+    if (this.peek() === '"') {
+      // Splunk joins a quoted part and the text right after it into one token:
+      // `"Authentication".*` (what `drop_dm_object_name("Authentication")` expands to) is `Authentication.*`.
+      const q = this.readQuoted();
+      if (this.atEnd() || /\s/.test(this.peek())) return q;
+      const rest = this.readSearchWord();
+      return { text: q.text + rest.text, span: { start, end: rest.span.end } };
+    }
     if (this.peek() === "'") return this.readSingleQuoted();
     const w = this.readSearchWord();
     if (w.text === '') throw this.error('spl.syntax', `expected ${what}`, { start, end: start + 1 });
