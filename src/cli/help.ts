@@ -52,6 +52,8 @@ Options:
   --output FILE       write alerts to FILE instead of stdout
   --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
   --no-prefilter      parse every event (do not skip events lacking the searches' literals)
+  --exchange-logs DIR review a folder collected from an Exchange server (as spelunk
+                      exchange does) and add its findings to every alert's context
   --report FILE       also write a self-contained HTML report (alerts by host and risk,
                       process trees, host timelines, file writes, response guidance)
   --no-context        do not read the inputs a second time for alert context (process

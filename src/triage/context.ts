@@ -60,6 +60,23 @@ export interface AlertContext {
   readonly umErrors: readonly ContextItem<AppError>[];
   readonly werChildrenOfUm: number;
   readonly windowSeconds: number;
+  /** Findings of the Exchange log review (`hunt --exchange-logs`), the same for every alert of the hunt. */
+  readonly exchange?: readonly ExchangeCheckSummary[];
+}
+
+/** One check of the Exchange log review as alert context carries it. */
+export interface ExchangeCheckSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly status: string;
+  readonly evidenceCount: number;
+  /** The first pieces of evidence: file (relative to the reviewed folder), line, time, fields. */
+  readonly evidence: readonly { readonly file: string; readonly line?: number; readonly time?: string; readonly fields: Readonly<Record<string, string>> }[];
+}
+
+/** A context with nothing in it but a note: for alerts whose inputs could not be read again. */
+export function emptyContext(note: string, windowSeconds = 900): AlertContext {
+  return { note, ancestors: [], descendants: [], siblings: [], nearby: [], fileWrites: [], umErrors: [], werChildrenOfUm: 0, windowSeconds };
 }
 
 const UM_PROCESSES = new Set(['umworkerprocess.exe', 'umservice.exe']);

@@ -163,6 +163,27 @@ describe('spelunk hunt', () => {
     assert.ok(none.out.trim().split('\n').every((l) => !('context' in JSON.parse(l))));
   });
 
+  it('--exchange-logs adds the Exchange log review to every alert context and to the report', async () => {
+    const folder = join(REPO_ROOT, 'test', 'fixtures', 'exchange', 'compromised');
+    const dir = tmp();
+    const r = await cli('hunt', EXAMPLES, '--format', 'jsonl', '--exchange-logs', folder, '--report', join(dir, 'r.html'));
+    assert.equal(r.code, 1, r.err);
+    const alerts = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    for (const a of alerts) {
+      assert.deepEqual(
+        a.context.exchange.map((c: any) => [c.id, c.status]),
+        [['CVE-2021-26855', 'found'], ['CVE-2021-26858', 'found'], ['CVE-2021-27065', 'found'], ['CVE-2021-26857', 'found'], ['suspicious-files', 'found']],
+      );
+    }
+    const ssrf = alerts[0]?.context.exchange[0].evidence[0];
+    assert.match(ssrf.fields.AnchorMailbox, /^ServerInfo~/i);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    assert.match(html, /<h2>Exchange log review<\/h2>/);
+    assert.match(html, /CVE-2021-26855: /);
+    const clean = await cli('hunt', EXAMPLES, '--format', 'jsonl', '--exchange-logs', join(REPO_ROOT, 'test', 'fixtures', 'exchange', 'clean'));
+    assert.ok(clean.out.trim().split('\n').every((l) => (JSON.parse(l) as any).context.exchange.every((c: any) => c.status !== 'found')));
+  });
+
   it('reads stdin with -', () => {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'spelunk.js'), 'hunt', '-', '--format', 'jsonl', '--quiet'], {
       input: readFileSync(join(EXAMPLES, 'exch01-sysmon.xml')),

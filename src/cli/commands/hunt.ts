@@ -2,7 +2,8 @@
 import { builtinDetections, loadDetections, type Detection } from '../../content/index.js';
 import { alertContexts } from '../../engine/context-pass.js';
 import { hunt } from '../../engine/hunt.js';
-import type { AlertContext } from '../../triage/index.js';
+import { reviewExchangeLogs } from '../../exchange/index.js';
+import { emptyContext, type AlertContext, type ExchangeCheckSummary } from '../../triage/index.js';
 import {
   COMMON_OPTIONS,
   DiagnosticPrinter,
@@ -36,6 +37,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     'tactic-threshold': { type: 'string' },
     'tactic-window': { type: 'string' },
     report: { type: 'string' },
+    'exchange-logs': { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(HUNT_HELP);
@@ -105,7 +107,22 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   const contexts: (AlertContext | undefined)[] = values['no-context']
     ? result.alerts.map(() => undefined)
     : await alertContexts(result.alerts, positionals, { windowSeconds: windowMinutes * 60 });
-  const contextOf = new Map(result.alerts.map((a, i) => [a, contexts[i]]));
+  let exchange: ExchangeCheckSummary[] | undefined;
+  if (values['exchange-logs'] !== undefined) {
+    const review = await reviewExchangeLogs(values['exchange-logs']);
+    for (const u of review.unreadable) io.stderr.write(`${u.file}: error: exchange.unreadable: ${u.message}\n`);
+    if (review.unreadable.length > 0) contentFailed = true;
+    exchange = review.checks.map((c) => ({
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      evidenceCount: c.evidenceCount,
+      evidence: c.evidence.slice(0, 20).map((e) => ({ file: e.file, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.time !== undefined ? { time: e.time } : {}), fields: e.fields })),
+    }));
+  }
+  const withExchange = (ctx: AlertContext | undefined): AlertContext | undefined =>
+    exchange === undefined ? ctx : { ...(ctx ?? emptyContext(values['no-context'] ? 'context not requested' : 'the inputs could not be read again (stdin)', windowMinutes * 60)), exchange };
+  const contextOf = new Map(result.alerts.map((a, i) => [a, withExchange(contexts[i])]));
   const risk = summarizeRisk(riskEvents(result.alerts), policy);
 
   let text: string;
@@ -138,6 +155,15 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
       summary: summary.trim().replace(/^spelunk: /, ''),
       alerts: result.alerts.map((a) => ({ alert: a, ...(contextOf.get(a) ? { context: contextOf.get(a) as AlertContext } : {}) })),
       risk,
+      ...(exchange
+        ? {
+            exchange: exchange.map((c) => ({
+              title: `${c.id}: ${c.title}`,
+              status: c.status,
+              evidence: c.evidence.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}` : ''} ${Object.entries(e.fields).map(([k, v]) => `${k}=${v}`).join(' ')}`),
+            })),
+          }
+        : {}),
     });
     writeOutput(io, values.report, html);
   }

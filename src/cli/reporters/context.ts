@@ -25,5 +25,10 @@ export function renderContextText(ctx: AlertContext, indent = '    '): string {
   for (const f of ctx.fileWrites) out.push(`${indent}${f.item.scriptInWebPath ? '!! ' : ''}file ${f.item.action}: ${f.item.path} by ${f.item.process} (${f.why})`);
   for (const e of ctx.umErrors) out.push(`${indent}!! ${e.item.time} ${e.item.provider}: ${e.item.message.slice(0, 120)}`);
   if (ctx.werChildrenOfUm > 0) out.push(`${indent}WER children of UM processes on the host: ${ctx.werChildrenOfUm}`);
+  for (const c of ctx.exchange ?? []) {
+    if (c.status !== 'found') continue;
+    const first = c.evidence[0];
+    out.push(`${indent}!! Exchange logs, ${c.id} (${c.title}): ${c.evidenceCount} finding${c.evidenceCount === 1 ? '' : 's'}${first ? `, first ${first.file}${first.line !== undefined ? `:${first.line}` : ''}` : ''}`);
+  }
   return out.join('\n') + '\n';
 }
