@@ -131,7 +131,8 @@ function flatten(v: Json, path: string, out: Map<string, Scalar[]>): void {
 
 /**
  * The values at an spath path: `a.b.c`, `a{}` (every element), `a{N}`
- * (element N, counting from 1 as Splunk does).
+ * (element N counting from 0: JSON arrays are zero-based, unlike XML's; the
+ * Search Reference's own example `cooperative{1}` picks the second element).
  */
 function select(root: Json, path: string): Json[] {
   let cur: Json[] = [root];
@@ -150,7 +151,7 @@ function select(root: Json, path: string): Json[] {
       for (const c of cur) {
         if (!Array.isArray(c)) continue;
         if (n === undefined) expanded.push(...c);
-        else if (c[n - 1] !== undefined) expanded.push(c[n - 1] as Json);
+        else if (c[n] !== undefined) expanded.push(c[n] as Json);
       }
       cur = expanded;
     }

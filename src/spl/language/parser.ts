@@ -1120,8 +1120,8 @@ export class Parser {
   }
 
   /**
-   * top  := 'top'  topOption* FIELD (','? FIELD)* ['by' FIELD (','? FIELD)*]
-   * rare := 'rare' topOption* FIELD (','? FIELD)* ['by' FIELD (','? FIELD)*]
+   * top  := 'top'  [INT] topOption* FIELD (','? FIELD)* ['by' FIELD (','? FIELD)*]
+   * rare := 'rare' [INT] topOption* FIELD (','? FIELD)* ['by' FIELD (','? FIELD)*]
    * topOption := ('limit' | 'countfield' | 'percentfield' | 'showcount' | 'showperc' | 'useother' | 'otherstr') '=' VALUE
    */
   parseTop(start: number, kind: 'top' | 'rare'): TopCommand {
@@ -1131,6 +1131,12 @@ export class Parser {
     const by: string[] = [];
     let inBy = false;
     const NAMES = ['limit', 'countfield', 'percentfield', 'showcount', 'showperc', 'useother', 'otherstr'];
+    s.skipWs();
+    const n = /^(\d+)(?=\s)/.exec(s.text.slice(s.pos, s.pos + 20));
+    if (n) {
+      out.limit = Number(n[1]);
+      s.pos += (n[1] as string).length;
+    }
     for (;;) {
       s.eat(',');
       if (s.atCommandEnd()) break;
