@@ -230,8 +230,10 @@ describe('eval functions: errors and registry', () => {
   it('tonumber() rejects a base outside 2..36', () => {
     assert.throws(() => call('tonumber', '1', 37), (e: unknown) => e instanceof EvalFunctionError && e.code === 'spl.eval.bad-argument');
   });
-  it('names are case-sensitive, and suggestions offer the lower-case name', () => {
-    assert.equal(lookupFunction('IF'), undefined);
+  it('names match in any case (ESCU runs CASE(), LIKE(), ISNOTNULL()); suggestions offer the lower-case name', () => {
+    assert.equal(lookupFunction('IF')?.name, 'if');
+    assert.equal(lookupFunction('ISNOTNULL')?.name, 'isnotnull');
+    assert.equal(lookupFunction('Lowr'), undefined);
     assert.equal(suggestFunction('IF'), 'if');
     assert.equal(suggestFunction('mvcnt'), 'mvcount');
     assert.equal(suggestFunction('strftiem'), 'strftime');

@@ -961,9 +961,13 @@ export const EVAL_FUNCTIONS: Readonly<Record<string, EvalFunction>> = Object.fre
   Object.assign(Object.create(null) as Record<string, EvalFunction>, Object.fromEntries(DEFINITIONS.map((d) => [d.name, d]))),
 );
 
-/** The function named exactly `name` (names are case-sensitive, all lower case). */
+/**
+ * The function called `name`, in any case: Splunk runs ESCU's `CASE(...)`,
+ * `LIKE(...)` and `ISNOTNULL(...)` (32 production detections), so eval
+ * function names are not case-sensitive, whatever the SPL2 manual says.
+ */
 export function lookupFunction(name: string): EvalFunction | undefined {
-  return EVAL_FUNCTIONS[name];
+  return EVAL_FUNCTIONS[name] ?? EVAL_FUNCTIONS[name.toLowerCase()];
 }
 
 /** The closest known function name, for "did you mean" (`IF` gives `if`, `mvcnt` gives `mvcount`). */
