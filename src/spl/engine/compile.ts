@@ -6,17 +6,17 @@
  * Every other command becomes a row stage. The planner also derives the
  * literal pre-filter (see literals.ts).
  */
-import type { Aggregation, Command, EvalExpr, PatternLiteral, Pipeline, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
+import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pipeline, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
-import { parse } from '../language/parser.js';
+import { parse, parseCommandList } from '../language/parser.js';
 import type { Row } from '../values.js';
 import { AGGREGATIONS } from './aggregate.js';
 import { compileEval, type CompiledExpr, type EvalCompileContext } from './eval-expr.js';
 import { deriveLiterals } from './literals.js';
 import { compilePcre, compileSed } from '../regex/index.js';
 import { appendpipeStage, appendStage, joinStage } from './combine-stages.js';
-import { fromjsonStage, regexStage, rexSedStage, rexStage, spathStage, type Pcre } from './extract-stages.js';
+import { foreachStage, fromjsonStage, regexStage, rexSedStage, rexStage, spathStage, xmlkvStage, type Pcre } from './extract-stages.js';
 import {
   addtotalsStage,
   binStage,
@@ -35,6 +35,7 @@ import {
   CONVERT_FUNCTIONS,
   aggregationSpecs,
   convertStage,
+  copyRow,
   evalStage,
   fieldsStage,
   filterStage,
@@ -351,6 +352,10 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
       const inner = cmd.subsearch.pipeline.commands.map((c) => planStage(c, env, subs));
       return appendpipeStage(inner);
     }
+    case 'xmlkv':
+      return xmlkvStage(cmd);
+    case 'foreach':
+      return foreachStage(cmd, foreachBody(cmd, env));
     case 'spath':
       return spathStage(cmd);
     case 'fromjson':
@@ -365,6 +370,63 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
       }
       throw errorAt('spl.not-first', 'tstats is a generating command: it must be the first command ("| tstats ...")', cmd.span, { command: 'tstats' });
   }
+}
+
+/**
+ * Instantiates a foreach body for one field: the template text with
+ * `<<FIELD>>`/`<<MATCHSTR>>` replaced, parsed and compiled (cached per field).
+ * Bodies are `eval` commands only, which is what foreach is for in ESCU; the
+ * template is checked once with a stand-in name so errors show at compile time.
+ */
+function foreachBody(cmd: ForeachCommand, env: Env): (field: string, match: string) => ((row: Row) => Row) | undefined {
+  const instantiate = (field: string, match: string): ((row: Row) => Row) => {
+    const text = cmd.template.text.split(cmd.fieldstr).join(field).split(cmd.matchstr).join(match);
+    const where = (err: unknown): never => {
+      if (err instanceof SplError) throw env.errorAt(err.code, `foreach body: ${err.message}`, cmd.template.span, { command: 'foreach' });
+      throw err;
+    };
+    let commands: Command[] = [];
+    try {
+      commands = parseCommandList(text);
+    } catch (err) {
+      where(err);
+    }
+    const evals: { field: string; expr: CompiledExpr }[] = [];
+    for (const c of commands) {
+      if (c.kind !== 'eval') throw env.errorAt('spl.unsupported-command', `foreach bodies may only hold eval commands, not "${c.kind}"`, cmd.template.span, { command: 'foreach' });
+      for (const a of c.assignments) {
+        // Spans inside the body point into the instantiated text; report them at the body.
+        const cc: EvalCompileContext = { ...env.cc, error: (code, message) => env.errorAt(code, `foreach body: ${message}`, cmd.template.span, { command: 'foreach' }) };
+        evals.push({ field: a.field, expr: compileEval(a.expr, cc) });
+      }
+    }
+    return (row) => {
+      const out = copyRow(row);
+      for (const e of evals) {
+        const v = e.expr(out);
+        if (v === null || typeof v === 'boolean') delete out[e.field];
+        else out[e.field] = v;
+      }
+      return out;
+    };
+  };
+  instantiate('spelunk_field', 'spelunk_field');
+  const cache = new Map<string, (row: Row) => Row>();
+  return (field, match) => {
+    const key = `${field}\u0000${match}`;
+    let fn = cache.get(key);
+    if (!fn) {
+      try {
+        fn = instantiate(field, match);
+      } catch (err) {
+        if (!(err instanceof SplError)) throw err;
+        env.cc.warn(err.code, err.message);
+        return undefined;
+      }
+      cache.set(key, fn);
+    }
+    return fn;
+  };
 }
 
 function statsAggs(aggregations: readonly Aggregation[], env: Env, command: string): GroupSpec['aggregations'] {

@@ -2,10 +2,11 @@
  * Stages that pull fields out of text: `rex`, `regex`, `spath`, `fromjson`.
  * Patterns are PCRE (src/spl/regex), compiled when the search is.
  */
-import type { RegexCommand, RexCommand, SpathCommand, FromjsonCommand } from '../language/ast.js';
+import type { ForeachCommand, FromjsonCommand, RegexCommand, RexCommand, SpathCommand, XmlkvCommand } from '../language/ast.js';
 import { applySed, namedGroups, type CompiledPcre, type SedProgram } from '../regex/index.js';
 import { fromValues, scalarToString, valuesOf, type FieldValue, type Row, type Scalar } from '../values.js';
 import { copyRow, type Stage } from './stages.js';
+import { escapeRegex } from './wildcard.js';
 
 export interface Pcre {
   readonly regex: RegExp;
@@ -210,6 +211,88 @@ export function fromjsonStage(cmd: FromjsonCommand): Stage {
         const value = fromValues(vals);
         if (value === undefined) delete out[cmd.prefix + k];
         else out[cmd.prefix + k] = value;
+      }
+      next.push(out);
+    },
+    end: () => next.end(),
+  });
+}
+
+const XML_ELEMENT = /<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>([^<]*)<\/\1\s*>/g;
+
+/** Decodes the five predefined XML entities and numeric references. */
+function xmlText(s: string): string {
+  return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (m, e: string) => {
+    switch (e) {
+      case 'lt': return '<';
+      case 'gt': return '>';
+      case 'amp': return '&';
+      case 'quot': return '"';
+      case 'apos': return "'";
+      default: {
+        const code = e.startsWith('#x') ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+        return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      }
+    }
+  });
+}
+
+/**
+ * xmlkv: every innermost element `<name ...>text</name>` of the field's XML
+ * becomes a field `name=text` (repeated names give multivalue fields, in
+ * document order); elements with child elements are not fields themselves.
+ */
+export function xmlkvStage(cmd: XmlkvCommand): Stage {
+  return (next) => ({
+    push(row) {
+      const found = new Map<string, string[]>();
+      for (const v of valuesOf(row[cmd.field])) {
+        const text = scalarToString(v);
+        XML_ELEMENT.lastIndex = 0;
+        for (let m = XML_ELEMENT.exec(text); m; m = XML_ELEMENT.exec(text)) {
+          const name = m[1] as string;
+          const value = xmlText(m[2] as string);
+          const list = found.get(name);
+          if (list) list.push(value);
+          else found.set(name, [value]);
+        }
+      }
+      if (found.size === 0) {
+        next.push(row);
+        return;
+      }
+      const out = copyRow(row);
+      for (const [k, vs] of found) out[k] = fromValues(vs) as FieldValue;
+      next.push(out);
+    },
+    end: () => next.end(),
+  });
+}
+
+/**
+ * foreach: for every field of the row matching one of the patterns (in name
+ * order, each once), applies the body instantiated for that field; the body
+ * sees the previous instantiations' changes. `*` alone does not match
+ * internal `_` fields.
+ */
+export function foreachStage(cmd: ForeachCommand, body: (field: string, match: string) => ((row: Row) => Row) | undefined): Stage {
+  const patterns = cmd.fields.map((f) => {
+    const re = new RegExp('^' + f.split('*').map(escapeRegex).join('(.*)') + '$', 's');
+    return { re, internalOk: f.startsWith('_') };
+  });
+  return (next) => ({
+    push(row) {
+      let out = row;
+      const names = Object.keys(row).filter((k) => row[k] !== undefined).sort();
+      for (const name of names) {
+        for (const p of patterns) {
+          if (name.startsWith('_') && !p.internalOk) continue;
+          const m = p.re.exec(name);
+          if (!m) continue;
+          const fn = body(name, m[1] ?? name);
+          if (fn) out = fn(out);
+          break;
+        }
       }
       next.push(out);
     },

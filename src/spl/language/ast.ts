@@ -345,6 +345,23 @@ export interface FromjsonCommand {
   readonly span: Span;
 }
 
+export interface XmlkvCommand {
+  readonly kind: 'xmlkv';
+  readonly field: string;
+  readonly span: Span;
+}
+
+/** `foreach f* [eval <<FIELD>>=...]`: the body is a template, instantiated per matching field. */
+export interface ForeachCommand {
+  readonly kind: 'foreach';
+  readonly fields: readonly string[];
+  readonly fieldstr: string;
+  readonly matchstr: string;
+  /** The body's text between the brackets, and its span. */
+  readonly template: { readonly text: string; readonly span: Span };
+  readonly span: Span;
+}
+
 export interface TimechartCommand {
   readonly kind: 'timechart';
   readonly binSpan: TimeSpan;
@@ -391,6 +408,8 @@ export type Command =
   | JoinCommand
   | SpathCommand
   | FromjsonCommand
+  | XmlkvCommand
+  | ForeachCommand
   | TimechartCommand
   | ChartCommand;
 

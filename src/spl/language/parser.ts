@@ -15,6 +15,7 @@ import type {
   DedupCommand,
   EventstatsCommand,
   FillnullCommand,
+  ForeachCommand,
   FromjsonCommand,
   HeadCommand,
   JoinCommand,
@@ -35,6 +36,7 @@ import type {
   TimechartCommand,
   TimeSpan,
   TopCommand,
+  XmlkvCommand,
   ConvertCommand,
   EvalBinaryOp,
   EvalCommand,
@@ -88,6 +90,8 @@ const COMMAND_PARSERS = {
   join: (p: Parser, start: number) => p.parseJoin(start),
   spath: (p: Parser, start: number) => p.parseSpath(start),
   fromjson: (p: Parser, start: number) => p.parseFromjson(start),
+  xmlkv: (p: Parser, start: number) => p.parseXmlkv(start),
+  foreach: (p: Parser, start: number) => p.parseForeach(start),
   timechart: (p: Parser, start: number) => p.parseTimechart(start),
   chart: (p: Parser, start: number) => p.parseChart(start),
 } as const satisfies Record<Command['kind'], (p: Parser, start: number) => Command>;
@@ -105,10 +109,10 @@ export const SUPPORTED_COMMANDS: readonly string[] = [...Object.keys(COMMAND_PAR
  */
 export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'addinfo', 'appendcols', 'collect',
-  'delete', 'extract', 'foreach', 'format', 'from', 'inputlookup',
+  'delete', 'extract', 'format', 'from', 'inputlookup',
   'iplocation', 'kvform', 'lookup', 'makeresults', 'map', 'multisearch', 'mvcombine',
   'outputlookup', 'rest', 'return', 'reverse',
-  'transaction', 'uniq', 'xmlkv', 'datamodel', 'apply', 'fit', 'union',
+  'transaction', 'uniq', 'datamodel', 'apply', 'fit', 'union',
   'untable', 'xyseries', 'mstats', 'makejson', 'tojson', 'sendalert', 'strcat', 'accum', 'delta', 'predict',
   'anomalydetection', 'cluster', 'kmeans', 'localop', 'nomv', 'setfields', 'sichart', 'sitimechart', 'sistats',
   'dbinspect', 'metadata', 'loadjob', 'savedsearch', 'typer', 'filldown', 'highlight', 'iconify', 'outputcsv',
@@ -140,6 +144,26 @@ export function parseSearchFragment(text: string): SearchExpr | undefined {
   const expr = p.parseSearchExpr([]);
   if (!s.atEnd()) throw s.error('spl.syntax', `unexpected "${s.peek()}" in the search string`, { start: s.pos, end: s.pos + 1 });
   return expr;
+}
+
+/**
+ * Parses `text` as the commands of a subpipeline (`eval x=1 | eval y=2`),
+ * for foreach bodies instantiated at plan time. Errors carry spans in `text`.
+ */
+export function parseCommandList(text: string): Command[] {
+  const s = new Scanner(text, text, (span) => span);
+  const p = new Parser(s);
+  const commands: Command[] = [];
+  s.skipWs();
+  if (s.peek() === '|') s.pos++;
+  commands.push(p.parseCommand());
+  for (;;) {
+    s.skipWs();
+    if (s.atEnd()) return commands;
+    if (s.peek() !== '|') throw s.error('spl.syntax', `unexpected "${s.peek()}" where a new command should start`, { start: s.pos, end: s.pos + 1 });
+    s.pos++;
+    commands.push(p.parseCommand());
+  }
 }
 
 export class Parser {
@@ -1357,6 +1381,64 @@ export class Parser {
     }
     if (field === undefined) throw s.error('spl.syntax', 'fromjson needs a field', { start, end: s.pos }, { command: 'fromjson' });
     return { kind: 'fromjson', field, prefix, span: { start, end: s.pos } };
+  }
+
+  /** xmlkv := 'xmlkv' [FIELD] ['maxinputs=' INT] */
+  parseXmlkv(start: number): XmlkvCommand {
+    const s = this.s;
+    let field = '_raw';
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      if (this.readNamedOption(['maxinputs'])) continue;
+      field = s.readFieldName().text;
+    }
+    return { kind: 'xmlkv', field, span: { start, end: s.pos } };
+  }
+
+  /**
+   * foreach := 'foreach' FIELD (','? FIELD)* foreachOption* '[' TEMPLATE ']'
+   * foreachOption := ('fieldstr' | 'matchstr' | 'matchseg1' | 'mode') '=' VALUE
+   * The template is kept as text: `<<FIELD>>` and `<<MATCHSTR>>` are replaced per field before it is parsed.
+   */
+  parseForeach(start: number): ForeachCommand {
+    const s = this.s;
+    const fields: string[] = [];
+    let fieldstr = '<<FIELD>>';
+    let matchstr = '<<MATCHSTR>>';
+    for (;;) {
+      s.eat(',');
+      s.skipWs();
+      if (s.peek() === '[' || s.atCommandEnd()) break;
+      const o = this.readNamedOption(['fieldstr', 'matchstr', 'matchseg1', 'mode']);
+      if (o) {
+        if (o.name === 'fieldstr') fieldstr = o.value;
+        else if (o.name === 'matchstr') matchstr = o.value;
+        else throw s.error('spl.unsupported-option', `foreach ${o.name}= is not supported yet`, o.span, { command: 'foreach' });
+        continue;
+      }
+      fields.push(s.readFieldName().text);
+    }
+    if (fields.length === 0) throw s.error('spl.syntax', 'foreach needs at least one field (wildcards allowed)', { start, end: s.pos }, { command: 'foreach' });
+    s.skipWs();
+    if (s.peek() !== '[') throw s.error('spl.syntax', 'expected "[ ... ]" after the foreach fields', { start: s.pos, end: s.pos + 1 }, { command: 'foreach' });
+    const open = s.pos;
+    // Find the matching "]", skipping quoted strings.
+    let depth = 0;
+    let i = open;
+    for (; i < s.text.length; i++) {
+      const c = s.text[i];
+      if (c === '"') {
+        i++;
+        while (i < s.text.length && s.text[i] !== '"') i += s.text[i] === '\\' ? 2 : 1;
+        continue;
+      }
+      if (c === '[') depth++;
+      else if (c === ']' && --depth === 0) break;
+    }
+    if (depth !== 0) throw s.error('spl.syntax', 'expected "]" to close the foreach body', { start: open, end: open + 1 }, { command: 'foreach' });
+    const template = { text: s.text.slice(open + 1, i), span: { start: open + 1, end: i } };
+    s.pos = i + 1;
+    return { kind: 'foreach', fields, fieldstr, matchstr, template, span: { start, end: s.pos } };
   }
 
   // ------------------------------------------------------------ option helpers
