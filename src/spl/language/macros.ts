@@ -68,6 +68,12 @@ export function blankComments(query: string): string {
       i++;
       continue;
     }
+    // `\"` outside a string is a quote inside a search word, not the start of a string.
+    if (c === '\\' && query[i + 1] === '"') {
+      out += '\\"';
+      i += 2;
+      continue;
+    }
     if (c === '"') {
       inQuote = true;
       out += c;
@@ -110,6 +116,10 @@ export function expandMacros(query: string, macros: MacroResolver): Expansion {
       }
       if (c === '"') inQuote = false;
       i++;
+      continue;
+    }
+    if (c === '\\' && src[i + 1] === '"') {
+      i += 2;
       continue;
     }
     if (c === '"') {
@@ -208,6 +218,10 @@ function expandNested(text: string, span: Span, macros: MacroResolver, query: st
       }
       if (c === '"') inQuote = false;
       i++;
+      continue;
+    }
+    if (c === '\\' && text[i + 1] === '"') {
+      i += 2;
       continue;
     }
     if (c === '"') {
