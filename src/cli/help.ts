@@ -17,6 +17,7 @@ Commands:
   hunt     run detections (default: the built-in Exchange UM content) over event logs
   search   run an ad-hoc SPL search over event logs and print the result rows
   dump     print events as Windows XML or EVTX-style JSON (any input format, EVTX included)
+  test     replay detections' ESCU tests over local attack data
   exchange review an Exchange server's logs with Microsoft's Test-ProxyLogon checks
   lint     check detections: SPL syntax, unsupported commands, ESCU content rules, logic traps
 
@@ -187,4 +188,30 @@ Examples:
   spelunk dump sysmon.evtx --format json
 
 ${EXIT_CODES}
+`;
+
+export const TEST_HELP = `Usage: spelunk test <detection.yml|folder>... [options]
+
+Replays each detection's ESCU tests: the test's attack_data URLs are looked up
+under --attack-data (the path after "datasets/" in the URL, else the file name),
+read with the test's source and sourcetype, and the detection's search is run over
+them. A test passes when the search returns at least one row and no risk object is
+null, as Splunk's content tests do. Test definitions may sit in the detection
+(tests:) or in a *.test.yml beside it.
+
+Options:
+  --attack-data DIR   where the attack data files are (default ./attack_data)
+  --content DIR       an ESCU content folder; its macros/*.yml override built-in macros
+  --format FMT        table (default) or jsonl (one record per test)
+  --output FILE       write the report to FILE instead of stdout
+  -h, --help          this help
+
+Examples:
+  spelunk test ../shared/escu/flagship/ --attack-data test/fixtures/attack_data
+  spelunk test detections/endpoint/ --attack-data ../attack_data/datasets --format jsonl
+
+Exit codes:
+  0  every test passed
+  1  a test failed, could not run, or its attack data is missing
+  2  usage error: bad option, no detection with tests
 `;

@@ -8,6 +8,7 @@ import { dumpCommand } from './commands/dump.js';
 import { huntCommand } from './commands/hunt.js';
 import { lintCommand } from './commands/lint.js';
 import { searchCommand } from './commands/search.js';
+import { testCommand } from './commands/test.js';
 import { EXIT, UsageError, type ExitCode, type Io } from './common.js';
 import { MAIN_HELP } from './help.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => Pro
   search: searchCommand,
   exchange: exchangeCommand,
   dump: dumpCommand,
+  test: testCommand,
 };
 
 export const VERSION = '0.1.0';

@@ -18,13 +18,34 @@ const DATASET_BUILDERS: Readonly<Record<string, (e: WinEvent) => Row | undefined
   'Endpoint.Services': servicesRecord,
 };
 
+/** Default fields an input sets for all its events, as Splunk inputs (and ESCU tests) set `source` and `sourcetype`. */
+export interface EventOverrides {
+  readonly source?: string;
+  readonly sourcetype?: string;
+  readonly host?: string;
+}
+
 export class WinEngineEvent implements EngineEvent {
   private fieldsCache: Row | undefined;
   private readonly datasets = new Map<string, Row | undefined>();
-  constructor(readonly event: WinEvent) {}
+  constructor(
+    readonly event: WinEvent,
+    private readonly overrides?: EventOverrides,
+  ) {}
+
+  private override(row: Row): void {
+    const o = this.overrides;
+    if (!o) return;
+    if (o.source !== undefined) row['source'] = o.source;
+    if (o.sourcetype !== undefined) row['sourcetype'] = o.sourcetype;
+    if (o.host !== undefined) row['host'] = o.host;
+  }
 
   fields(): Row {
-    this.fieldsCache ??= splunkFields(this.event);
+    if (!this.fieldsCache) {
+      this.fieldsCache = splunkFields(this.event);
+      this.override(this.fieldsCache);
+    }
     return this.fieldsCache;
   }
 
@@ -33,7 +54,10 @@ export class WinEngineEvent implements EngineEvent {
     const build = DATASET_BUILDERS[name];
     // Records inherit the default fields; built only for events in the dataset.
     const rec = build?.(this.event);
-    if (rec) baseFields(this.event, rec);
+    if (rec) {
+      baseFields(this.event, rec);
+      this.override(rec);
+    }
     this.datasets.set(name, rec);
     return rec;
   }

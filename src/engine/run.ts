@@ -7,7 +7,7 @@ import type { ReadDiagnostic, WinEvent } from '../events/types.js';
 import { readPaths, type ReadOptions, type ReadSummary } from '../readers/index.js';
 import type { CompiledSearch, SearchResult } from '../spl/engine/compile.js';
 import { compileLiteralTest } from '../spl/engine/literals.js';
-import { WinEngineEvent } from './event.js';
+import { WinEngineEvent, type EventOverrides } from './event.js';
 
 export interface RunOptions {
   /** Called for each reader diagnostic (bad line, unreadable file, ...). */
@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly noPrefilter?: boolean;
   /** An enrichment applied to every event before the searches see it (turns the pre-filter off). */
   readonly transform?: (e: WinEvent) => WinEvent;
+  /** `source`/`sourcetype`/`host` for every event, as an input's settings give them. */
+  readonly overrides?: EventOverrides;
 }
 
 export interface RunOutcome {
@@ -52,7 +54,7 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
   const read = await readPaths(paths, readOpts, {
     event(e) {
       events++;
-      const ev = new WinEngineEvent(transform ? transform(e) : e);
+      const ev = new WinEngineEvent(transform ? transform(e) : e, options.overrides);
       for (const r of runs) r.pushEvent(ev);
     },
     diagnostic(d) {
