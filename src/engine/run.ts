@@ -48,7 +48,7 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
   const needsRaw = searches.some((s) => s.input.kind === 'events');
   const readOpts: ReadOptions = {
     keepRaw: needsRaw,
-    ...(prefilter ? { rawFilter: compileLiteralTest(prefilter) } : {}),
+    ...(prefilter ? { rawFilter: compileLiteralTest(prefilter), literals: prefilter } : {}),
   };
   let events = 0;
   const read = await readPaths(paths, readOpts, {

@@ -29,8 +29,11 @@ function where(d: EvtxDiagnostic): string {
 export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {}): ByteParser {
   const filter = ctx.rawFilter;
   const needXml = ctx.keepRaw || filter !== undefined;
+  const chunkTest = ctx.literals !== undefined && ctx.literals.length > 0 ? chunkLiteralTest(ctx.literals) : undefined;
   const stream = new EvtxStream(
-    opts,
+    chunkTest
+      ? { ...opts, chunkFilter: chunkTest, onChunkFiltered: (n) => void (ctx.counters.filtered += n) }
+      : opts,
     (rec) => {
       const raw = needXml ? toXml(rec.root) : '';
       if (filter !== undefined && !filter(raw)) {
@@ -55,4 +58,24 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
       stream.end();
     },
   };
+}
+
+/**
+ * A test over a chunk's bytes: does any literal appear, in any case, as UTF-16LE
+ * (how EVTX stores strings) or as single bytes (ANSI string values)? The bytes are
+ * read as Latin-1 so each byte is one character and a regular expression can scan
+ * the 64 KiB chunk in one pass. (BinXML could spell a literal with character
+ * reference tokens; Windows writes event values as plain strings, and the record
+ * filter after decoding keeps results exact either way for what is decoded.)
+ */
+export function chunkLiteralTest(literals: readonly string[]): (chunk: Uint8Array) => boolean {
+  const esc = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const alts: string[] = [];
+  for (const l of literals) {
+    alts.push([...l].map((c) => esc(c) + '\\x00').join(''));
+    alts.push([...l].map(esc).join(''));
+  }
+  const re = new RegExp(alts.join('|'), 'i');
+  const decoder = new TextDecoder('latin1');
+  return (chunk) => re.test(decoder.decode(chunk));
 }

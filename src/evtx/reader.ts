@@ -19,6 +19,12 @@ import { fileTimeToIso, type XmlElement } from './render.js';
 export interface EvtxReadOptions extends BinXmlLimits {
   /** Skip a chunk whose header or records CRC-32 does not match (reported as an error) instead of reading it (a warning). Default false. */
   readonly strictCrc?: boolean;
+  /**
+   * Sees a chunk's bytes (header and records) before any record is decoded;
+   * false skips the whole chunk, its records counted by `onChunkFiltered`.
+   */
+  readonly chunkFilter?: (chunk: Uint8Array) => boolean;
+  readonly onChunkFiltered?: (records: number) => void;
 }
 
 /** One event record, rendered. */
@@ -203,6 +209,11 @@ export class EvtxStream {
       this.diag(EVTX_CODES.badChunkHeader, 'warning', `chunk ${index} free space offset ${h.freeSpaceOffset} is outside the chunk: scanning for records`, fileOffset + 48, index);
     } else if (this.header?.dirty !== true) {
       limit = Math.min(limit, h.freeSpaceOffset);
+    }
+    if (this.opts.chunkFilter && !this.opts.chunkFilter(chunk.subarray(0, limit))) {
+      const n = h.lastRecordId >= h.firstRecordId ? h.lastRecordId - h.firstRecordId + 1 : 0;
+      this.opts.onChunkFiltered?.(n);
+      return;
     }
     this.recordsOf(chunk, fileOffset, index, limit);
   }

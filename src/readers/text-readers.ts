@@ -17,6 +17,7 @@ export function createReaderContext(file: string, opts: ReadOptions, sink: ReadS
   return {
     file,
     rawFilter: opts.rawFilter,
+    literals: opts.rawFilter !== undefined ? opts.literals : undefined,
     keepRaw: opts.keepRaw ?? true,
     maxRecordChars: opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
     counters,

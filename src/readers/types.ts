@@ -16,6 +16,12 @@ export interface ReadOptions {
   /** Keep `raw` on each event (default true). */
   readonly keepRaw?: boolean;
   /**
+   * The literals behind `rawFilter` (one of them must appear, any case). Binary
+   * formats use them to skip whole blocks without decoding them (EVTX: a chunk
+   * holding none of them in UTF-16 or ASCII). Must agree with `rawFilter`.
+   */
+  readonly literals?: readonly string[];
+  /**
    * Longest line (text formats) or `<Event>` block accepted, in UTF-16 code units
    * (default 16 MiB). Bounds memory on garbage input: a longer record is reported
    * as `read.too-long` and skipped.
@@ -81,6 +87,7 @@ export interface FileCounters {
 export interface ReaderContext {
   readonly file: string;
   readonly rawFilter: ((raw: string) => boolean) | undefined;
+  readonly literals: readonly string[] | undefined;
   readonly keepRaw: boolean;
   readonly maxRecordChars: number;
   readonly counters: FileCounters;

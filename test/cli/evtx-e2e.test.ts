@@ -100,3 +100,27 @@ describe('EVTX input end to end', () => {
     assert.match(r.err, /junk\.evtx/);
   });
 });
+
+describe('EVTX chunk pre-filter', () => {
+  it('skips chunks without the searches\' literals (UTF-16) and gives the same alerts as with every record decoded', async () => {
+    const { chunkLiteralTest } = await import('../../src/evtx/plugin.js');
+    const test = chunkLiteralTest(['umworkerprocess.exe']);
+    const utf16 = (s: string) => new Uint8Array(Buffer.from(s, 'utf16le'));
+    assert.equal(test(utf16('C:\\x\\UMWorkerProcess.exe')), true);
+    assert.equal(test(new TextEncoder().encode('ansi UMWORKERPROCESS.EXE')), true);
+    assert.equal(test(utf16('C:\\x\\w3wp.exe')), false);
+
+    const dir = mkdtempSync(join(tmpdir(), 'spelunk-evtx-pf-'));
+    const evtx = join(dir, 'many.evtx');
+    // Enough quiet events to fill several chunks, then the intrusion in the last ones.
+    const quiet = events().filter((e) => !JSON.stringify(e.data).toLowerCase().includes('um'));
+    const all = [...Array.from({ length: 600 }, (_, i) => quiet[i % quiet.length] as WinEvent), ...events()];
+    writeFileSync(evtx, writeEvtx(all.map((e, i) => recordOf(e, i + 1))));
+    const a = await cli('hunt', evtx, '--format', 'jsonl');
+    const b = await cli('hunt', evtx, '--format', 'jsonl', '--no-prefilter');
+    assert.equal(a.code, 1, a.err);
+    assert.deepEqual(a.out, b.out);
+    assert.match(a.err, /skipped by pre-filter/);
+    assert.doesNotMatch(b.err, /skipped by pre-filter/);
+  });
+});
