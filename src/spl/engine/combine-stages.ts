@@ -3,7 +3,8 @@
  * `join`. A subsearch sees the same events as the main search (the run
  * context feeds both); its rows are read when the main stage ends.
  */
-import type { JoinCommand } from '../language/ast.js';
+import type { JoinCommand, SearchExpr } from '../language/ast.js';
+import { compileSearchExpr, subsearchPredicate, type RowPredicate, type SearchCompileContext, type SubsearchTerm } from './search-predicate.js';
 import { scalarToString, type Row, type Scalar } from '../values.js';
 import { copyRow, type PipelineRun, type Stage } from './stages.js';
 import type { RowSink } from './types.js';
@@ -107,6 +108,28 @@ export function joinStage(cmd: JoinCommand, plan: SubPlan): Stage {
             next.push(out);
           }
         }
+        next.end();
+      },
+    };
+  };
+}
+
+/**
+ * A search filter with subsearch terms: the subsearches run alongside, so the
+ * rows wait until they have finished, then the filter (with each subsearch
+ * replaced by what its rows mean) runs over them in order.
+ */
+export function subsearchFilterStage(expr: SearchExpr, plans: ReadonlyMap<SubsearchTerm, SubPlan>, sc: SearchCompileContext): Stage {
+  return (next, run) => {
+    const runs = new Map([...plans].map(([term, plan]) => [term, run.open(plan)] as const));
+    const rows: Row[] = [];
+    return {
+      push: (row) => void rows.push(row),
+      end() {
+        const preds = new Map<SubsearchTerm, RowPredicate>();
+        for (const [term, r] of runs) preds.set(term, subsearchPredicate(r.finish(), sc));
+        const pred = compileSearchExpr(expr, undefined, { ...sc, subsearch: (term) => preds.get(term) ?? (() => false) });
+        for (const row of rows) if (pred(row)) next.push(row);
         next.end();
       },
     };

@@ -6,7 +6,7 @@
  * Every other command becomes a row stage. The planner also derives the
  * literal pre-filter (see literals.ts).
  */
-import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pipeline, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
+import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pipeline, SearchExpr, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
 import { parse, parseCommandList } from '../language/parser.js';
@@ -15,7 +15,7 @@ import { AGGREGATIONS } from './aggregate.js';
 import { compileEval, type CompiledExpr, type EvalCompileContext } from './eval-expr.js';
 import { deriveLiterals } from './literals.js';
 import { compilePcre, compileSed } from '../regex/index.js';
-import { appendpipeStage, appendStage, joinStage } from './combine-stages.js';
+import { appendpipeStage, appendStage, joinStage, subsearchFilterStage } from './combine-stages.js';
 import { foreachStage, fromjsonStage, regexStage, rexSedStage, rexStage, spathStage, xmlkvStage, type Pcre } from './extract-stages.js';
 import {
   addtotalsStage,
@@ -29,7 +29,7 @@ import {
   sortStage,
   tailStage,
 } from './row-stages.js';
-import { compileSearchExpr, type RowPredicate, type SearchCompileContext } from './search-predicate.js';
+import { compileSearchExpr, hasSubsearch, subsearchTerms, type RowPredicate, type SearchCompileContext, type SubsearchTerm } from './search-predicate.js';
 import { chartStage, eventstatsStage, streamstatsStage, topStage, type StreamstatsOptions } from './stats-stages.js';
 import {
   CONVERT_FUNCTIONS,
@@ -162,6 +162,10 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
     literals = t.literals;
     eventStage = t.eventStage;
     stages.push(t.group);
+  } else if (first.kind === 'search' && first.expr && hasSubsearch(first.expr)) {
+    // The filter needs the subsearch rows, known only when every event has been seen.
+    eventStage = (event, sink) => sink.push(event.fields());
+    stages.push(subsearchStage(first.expr, env, subs));
   } else if (first.kind === 'search') {
     const pred: RowPredicate = first.expr ? compileSearchExpr(first.expr, undefined, env.sc) : () => true;
     literals = first.expr ? deriveLiterals(first.expr, () => undefined, true) : undefined;
@@ -266,6 +270,7 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
   const { opts, errorAt, cc, text } = env;
   switch (cmd.kind) {
     case 'search':
+      if (cmd.expr && hasSubsearch(cmd.expr)) return subsearchStage(cmd.expr, env, subs);
       return filterStage(cmd.expr ? compileSearchExpr(cmd.expr, undefined, env.sc) : () => true);
     case 'where': {
       const e = compileEval(cmd.expr, cc);
@@ -427,6 +432,19 @@ function foreachBody(cmd: ForeachCommand, env: Env): (field: string, match: stri
     }
     return fn;
   };
+}
+
+/** Plans the subsearches of a search expression and the filter that waits for them. */
+function subsearchStage(expr: SearchExpr, env: Env, subs: Plan[]): Stage {
+  const plans = new Map<SubsearchTerm, Plan>();
+  for (const term of subsearchTerms(expr)) {
+    const plan = planPipeline(term.subsearch.pipeline, env);
+    plans.set(term, plan);
+    subs.push(plan);
+  }
+  // Checks the rest of the expression now, so errors show at compile time.
+  compileSearchExpr(expr, undefined, { ...env.sc, subsearch: () => () => false });
+  return subsearchFilterStage(expr, plans, env.sc);
 }
 
 function statsAggs(aggregations: readonly Aggregation[], env: Env, command: string): GroupSpec['aggregations'] {

@@ -11,6 +11,7 @@
  *   value when the row has no `_raw` (result rows); `*` alone matches everything.
  */
 import type { SearchExpr, SearchValue } from '../language/ast.js';
+import { parseSearchFragment } from '../language/parser.js';
 import type { SplError } from '../language/errors.js';
 import { parseTimeModifier, resolveTimeModifier } from '../time/index.js';
 import { scalarToString, toNumber, type Row, type Scalar } from '../values.js';
@@ -29,7 +30,11 @@ export interface SearchCompileContext {
   readonly now: number;
   readonly timezone: string;
   error(code: string, message: string, span: { start: number; end: number }): SplError;
+  /** The predicate a subsearch term stands for, once the subsearch has run; absent where subsearches cannot run. */
+  readonly subsearch?: (term: SubsearchTerm) => RowPredicate;
 }
+
+export type SubsearchTerm = Extract<SearchExpr, { kind: 'subsearch' }>;
 
 const NO_CONTEXT: SearchCompileContext = {
   now: 0,
@@ -81,9 +86,8 @@ export function compileSearchExpr(expr: SearchExpr, resolve: FieldResolver = ide
     case 'time':
       return compileTimeBound(expr.bound, expr.value, sc);
     case 'subsearch':
-      // Splunk runs the subsearch first and splices its rows in as `(f=v) OR ...`; that needs
-      // the events twice, which the one-pass engine cannot do yet.
-      throw sc.error('spl.unsupported-command', 'a subsearch used as a search term is not supported yet', expr.span);
+      if (sc.subsearch) return sc.subsearch(expr);
+      throw sc.error('spl.unsupported-command', 'a subsearch is not supported here yet', expr.span);
   }
 }
 
@@ -172,4 +176,67 @@ function compileTerm(value: SearchValue): RowPredicate {
     }
     return false;
   };
+}
+
+/** True when the expression holds a subsearch term. */
+export function hasSubsearch(expr: SearchExpr): boolean {
+  return subsearchTerms(expr).length > 0;
+}
+
+/** The subsearch terms of an expression, in order. */
+export function subsearchTerms(expr: SearchExpr, out: SubsearchTerm[] = []): SubsearchTerm[] {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      expr.items.forEach((e) => subsearchTerms(e, out));
+      break;
+    case 'not':
+      subsearchTerms(expr.expr, out);
+      break;
+    case 'subsearch':
+      out.push(expr);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Splunk's subsearch result limit (limits.conf `maxout`). */
+export const SUBSEARCH_MAX_ROWS = 10000;
+
+/**
+ * What a subsearch's rows mean as a search term, as Splunk's implicit
+ * `format` writes them: `(f1="a" AND f2="b") OR (...)`, a multivalue field as
+ * `(f="a" OR f="b")`; internal `_` fields are left out; a `search` field's
+ * first value is search text as written, a `query` field's values bare terms.
+ * No rows (or only empty ones) match nothing, as `NOT ()` does.
+ */
+export function subsearchPredicate(rows: readonly Row[], sc: SearchCompileContext): RowPredicate {
+  const span = { start: 0, end: 0 };
+  const ors: SearchExpr[] = [];
+  for (const row of rows.slice(0, SUBSEARCH_MAX_ROWS)) {
+    const ands: SearchExpr[] = [];
+    for (const k in row) {
+      const v = row[k];
+      if (v === undefined || k.startsWith('_')) continue;
+      const vals = (Array.isArray(v) ? v : [v as Scalar]).map(scalarToString);
+      if (k === 'search') {
+        const parsed = vals[0] === undefined ? undefined : parseSearchFragment(vals[0]);
+        if (parsed) ands.push(parsed);
+        continue;
+      }
+      const items: SearchExpr[] = vals.map((text) =>
+        k === 'query'
+          ? { kind: 'term', value: { text, quoted: true, span }, span }
+          : { kind: 'compare', field: k, op: '=', value: { text, quoted: true, span }, span },
+      );
+      if (items.length === 1) ands.push(items[0] as SearchExpr);
+      else if (items.length > 1) ands.push({ kind: 'or', items, span });
+    }
+    if (ands.length === 1) ors.push(ands[0] as SearchExpr);
+    else if (ands.length > 1) ors.push({ kind: 'and', items: ands, span });
+  }
+  if (ors.length === 0) return () => false;
+  return compileSearchExpr(ors.length === 1 ? (ors[0] as SearchExpr) : { kind: 'or', items: ors, span }, identity, sc);
 }
