@@ -115,8 +115,9 @@ function ipKey(s: string): number[] | undefined {
 }
 
 /**
- * Compares two values of a sort key ascending. `auto`: numbers numerically
- * and before text, text by code unit; `num`: numbers, then text; `str`: text;
+ * Compares two values of a sort key ascending. `auto`: numbers (and text
+ * starting with a number, by that number) numerically and before other text,
+ * text by code unit; `num`: numbers, then text; `str`: text;
  * `ip`: dotted quads by octet, then text.
  */
 function compareSortValues(a: Scalar, b: Scalar, type: SortKey['type']): number {
@@ -134,11 +135,25 @@ function compareSortValues(a: Scalar, b: Scalar, type: SortKey['type']): number 
     if (ia || ib) return ia ? -1 : 1;
     return text;
   }
-  const na = toNumber(a);
-  const nb = toNumber(b);
-  if (na !== undefined && nb !== undefined) return na - nb;
+  const na = sortNumber(a, type);
+  const nb = sortNumber(b, type);
+  if (na !== undefined && nb !== undefined) return na - nb || text;
   if (na !== undefined || nb !== undefined) return na !== undefined ? -1 : 1;
   return text;
+}
+
+const LEADING_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)/;
+
+/**
+ * The number a value sorts by: its value when numeric; for `auto`, also the
+ * leading number of text that starts with one (`10abc` sorts as 10), as the
+ * Search Reference describes.
+ */
+function sortNumber(v: Scalar, type: SortKey['type']): number | undefined {
+  const n = toNumber(v);
+  if (n !== undefined || type !== 'auto' || typeof v !== 'string') return n;
+  const m = LEADING_NUMBER.exec(v);
+  return m ? Number(m[0]) : undefined;
 }
 
 /**
