@@ -14,11 +14,11 @@ function commands(query: string): readonly Command[] {
   return parse(query, noMacros).pipeline.commands;
 }
 
-function second<K extends Command['kind']>(query: string, kind: K): Extract<Command, { kind: K }> {
+function second<K extends Command['kind']>(query: string, kind: K): Command & { readonly kind: K } {
   const c = commands(query)[1];
   assert.ok(c, 'a second command');
   assert.equal(c.kind, kind);
-  return c as Extract<Command, { kind: K }>;
+  return c as Command & { readonly kind: K };
 }
 
 describe('parser: new commands', () => {
