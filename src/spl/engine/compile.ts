@@ -6,7 +6,7 @@
  * Every other command becomes a row stage. The planner also derives the
  * literal pre-filter (see literals.ts).
  */
-import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pipeline, SearchExpr, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
+import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pipeline, SearchExpr, TransactionCondition, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
 import { parse, parseCommandList } from '../language/parser.js';
@@ -30,6 +30,7 @@ import {
   tailStage,
 } from './row-stages.js';
 import { compileSearchExpr, hasSubsearch, subsearchTerms, type RowPredicate, type SearchCompileContext, type SubsearchTerm } from './search-predicate.js';
+import { transactionStage } from './transaction-stage.js';
 import { chartStage, eventstatsStage, streamstatsStage, topStage, type StreamstatsOptions } from './stats-stages.js';
 import {
   CONVERT_FUNCTIONS,
@@ -359,6 +360,15 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
     }
     case 'xmlkv':
       return xmlkvStage(cmd);
+    case 'transaction': {
+      const cond = (c: TransactionCondition | undefined): RowPredicate | undefined => {
+        if (!c) return undefined;
+        if (c.kind === 'search') return compileSearchExpr(c.expr, undefined, env.sc);
+        const e = compileEval(c.expr, cc);
+        return (row) => e(row) === true;
+      };
+      return transactionStage(cmd, cond(cmd.startswith), cond(cmd.endswith));
+    }
     case 'foreach':
       return foreachStage(cmd, foreachBody(cmd, env));
     case 'spath':

@@ -362,6 +362,26 @@ export interface ForeachCommand {
   readonly span: Span;
 }
 
+/** A `startswith=`/`endswith=` condition of transaction. */
+export type TransactionCondition =
+  | { readonly kind: 'search'; readonly expr: SearchExpr; readonly span: Span }
+  | { readonly kind: 'eval'; readonly expr: EvalExpr; readonly span: Span };
+
+export interface TransactionCommand {
+  readonly kind: 'transaction';
+  readonly fields: readonly string[];
+  /** Seconds; undefined: no limit. */
+  readonly maxspan?: number;
+  readonly maxpause?: number;
+  readonly maxevents: number;
+  readonly startswith?: TransactionCondition;
+  readonly endswith?: TransactionCondition;
+  readonly connected: boolean;
+  readonly keepevicted: boolean;
+  readonly mvlist: boolean;
+  readonly span: Span;
+}
+
 export interface TimechartCommand {
   readonly kind: 'timechart';
   readonly binSpan: TimeSpan;
@@ -410,6 +430,7 @@ export type Command =
   | FromjsonCommand
   | XmlkvCommand
   | ForeachCommand
+  | TransactionCommand
   | TimechartCommand
   | ChartCommand;
 

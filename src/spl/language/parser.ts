@@ -36,6 +36,8 @@ import type {
   TimechartCommand,
   TimeSpan,
   TopCommand,
+  TransactionCommand,
+  TransactionCondition,
   XmlkvCommand,
   ConvertCommand,
   EvalBinaryOp,
@@ -54,7 +56,7 @@ import type {
   TstatsCommand,
   WhereCommand,
 } from './ast.js';
-import { closest, type Span } from './errors.js';
+import { closest, SplError, type Span } from './errors.js';
 import { expandMacros, type Expansion, type MacroResolver } from './macros.js';
 import { Scanner } from './scanner.js';
 
@@ -92,6 +94,7 @@ const COMMAND_PARSERS = {
   fromjson: (p: Parser, start: number) => p.parseFromjson(start),
   xmlkv: (p: Parser, start: number) => p.parseXmlkv(start),
   foreach: (p: Parser, start: number) => p.parseForeach(start),
+  transaction: (p: Parser, start: number) => p.parseTransaction(start),
   timechart: (p: Parser, start: number) => p.parseTimechart(start),
   chart: (p: Parser, start: number) => p.parseChart(start),
 } as const satisfies Record<Command['kind'], (p: Parser, start: number) => Command>;
@@ -112,7 +115,7 @@ export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'delete', 'extract', 'format', 'from', 'inputlookup',
   'iplocation', 'kvform', 'lookup', 'makeresults', 'map', 'multisearch', 'mvcombine',
   'outputlookup', 'rest', 'return', 'reverse',
-  'transaction', 'uniq', 'datamodel', 'apply', 'fit', 'union',
+  'uniq', 'datamodel', 'apply', 'fit', 'union',
   'untable', 'xyseries', 'mstats', 'makejson', 'tojson', 'sendalert', 'strcat', 'accum', 'delta', 'predict',
   'anomalydetection', 'cluster', 'kmeans', 'localop', 'nomv', 'setfields', 'sichart', 'sitimechart', 'sistats',
   'dbinspect', 'metadata', 'loadjob', 'savedsearch', 'typer', 'filldown', 'highlight', 'iconify', 'outputcsv',
@@ -1439,6 +1442,94 @@ export class Parser {
     const template = { text: s.text.slice(open + 1, i), span: { start: open + 1, end: i } };
     s.pos = i + 1;
     return { kind: 'foreach', fields, fieldstr, matchstr, template, span: { start, end: s.pos } };
+  }
+
+  /**
+   * transaction := 'transaction' [FIELD (','? FIELD)*] txnOption*
+   * txnOption := ('maxspan' | 'maxpause') '=' TIMESPAN | 'maxevents=' INT
+   *            | ('startswith' | 'endswith') '=' ('(' searchExpr ')' | 'eval(' evalExpr ')' | '"' search '"')
+   *            | ('connected' | 'keepevicted' | 'mvlist') '=' BOOL | ('maxopentxn' | 'maxopenevents') '=' INT
+   */
+  parseTransaction(start: number): TransactionCommand {
+    const s = this.s;
+    const fields: string[] = [];
+    let maxspan: number | undefined;
+    let maxpause: number | undefined;
+    let maxevents = 1000;
+    let startswith: TransactionCondition | undefined;
+    let endswith: TransactionCondition | undefined;
+    const flags = { connected: true, keepevicted: false, mvlist: false };
+    const LIMITS = ['maxspan', 'maxpause', 'maxevents', 'connected', 'keepevicted', 'mvlist', 'maxopentxn', 'maxopenevents', 'unifyends', 'keeporphans', 'delim', 'nullstr', 'mvraw', 'name'];
+    for (;;) {
+      s.eat(',');
+      if (s.atCommandEnd()) break;
+      s.skipWs();
+      const cond = /^(startswith|endswith)\s*=/i.exec(s.text.slice(s.pos, s.pos + 16));
+      if (cond) {
+        s.pos += cond[0].length;
+        const c = this.parseTransactionCondition();
+        if ((cond[1] as string).toLowerCase() === 'startswith') startswith = c;
+        else endswith = c;
+        continue;
+      }
+      const o = this.readNamedOption(LIMITS);
+      if (o) {
+        if (o.name === 'maxspan' || o.name === 'maxpause') {
+          const v = o.value === '-1' ? undefined : this.timespanOf(o.value, o.span).seconds;
+          if (o.name === 'maxspan') maxspan = v;
+          else maxpause = v;
+        } else if (o.name === 'maxevents') maxevents = o.value === '-1' ? Infinity : this.intOption(o, 'transaction', 1);
+        else if (o.name === 'connected' || o.name === 'keepevicted' || o.name === 'mvlist') flags[o.name] = this.boolOption(o, 'transaction');
+        else if (o.name === 'maxopentxn' || o.name === 'maxopenevents') this.intOption(o, 'transaction', 0);
+        else throw s.error('spl.unsupported-option', `transaction ${o.name}= is not supported yet`, o.span, { command: 'transaction' });
+        continue;
+      }
+      fields.push(s.readFieldName().text);
+    }
+    return {
+      kind: 'transaction',
+      fields,
+      ...(maxspan !== undefined ? { maxspan } : {}),
+      ...(maxpause !== undefined ? { maxpause } : {}),
+      maxevents,
+      ...(startswith ? { startswith } : {}),
+      ...(endswith ? { endswith } : {}),
+      ...flags,
+      span: { start, end: s.pos },
+    };
+  }
+
+  /** condition := '(' searchExpr ')' | 'eval(' evalExpr ')' | '"' search '"' */
+  private parseTransactionCondition(): TransactionCondition {
+    const s = this.s;
+    s.skipWs();
+    const start = s.pos;
+    if (s.peek() === '(') {
+      s.pos++;
+      const expr = this.parseSearchExpr([]);
+      s.expect(')', '")" to close the condition');
+      return { kind: 'search', expr, span: { start, end: s.pos } };
+    }
+    if (/^eval\s*\(/i.test(s.text.slice(s.pos, s.pos + 8))) {
+      s.eatKeyword('eval');
+      s.expect('(', '"(" after eval');
+      const expr = this.parseEvalExpr();
+      s.expect(')', '")" to close eval(...)');
+      return { kind: 'eval', expr, span: { start, end: s.pos } };
+    }
+    if (s.peek() === '"') {
+      const q = s.readQuoted();
+      // The string is a search, as if written in parentheses; errors point at the string.
+      try {
+        const expr = parseSearchFragment(q.text);
+        if (!expr) throw s.error('spl.syntax', 'the condition is empty', q.span, { command: 'transaction' });
+        return { kind: 'search', expr, span: q.span };
+      } catch (err) {
+        if (err instanceof SplError && err.source === q.text) throw s.error(err.code, `transaction condition: ${err.message}`, q.span, { command: 'transaction' });
+        throw err;
+      }
+    }
+    throw s.error('spl.syntax', 'expected a condition such as (EventCode=4698), eval(...) or "text"', { start, end: start + 1 }, { command: 'transaction' });
   }
 
   // ------------------------------------------------------------ option helpers
