@@ -319,7 +319,7 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
         return rexSedStage(cmd, program);
       }
       const pcre = regexOf(cmd.pattern, env, 'rex');
-      if (pcre.compiled && !/\(\?P?<[A-Za-z_]/.test(cmd.pattern.text)) {
+      if (!pcre.compiled.groupNames.some((n) => n !== undefined)) {
         throw errorAt('spl.rex-no-groups', 'rex needs at least one named group such as (?<name>...)', cmd.pattern.span, { command: 'rex' });
       }
       return rexStage(cmd, pcre);

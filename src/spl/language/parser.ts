@@ -120,6 +120,7 @@ export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'anomalydetection', 'cluster', 'kmeans', 'localop', 'nomv', 'setfields', 'sichart', 'sitimechart', 'sistats',
   'dbinspect', 'metadata', 'loadjob', 'savedsearch', 'typer', 'filldown', 'highlight', 'iconify', 'outputcsv',
   'inputcsv', 'rangemap', 'relevancy', 'reltime', 'scrub', 'searchtxn', 'selfjoin', 'set', 'trendline', 'xpath',
+  'multikv', 'kv', 'eventcount', 'gentimes', 'makecontinuous', 'fieldsummary', 'geostats', 'walklex',
 ];
 
 const AGG_AS = /^as$/i;
