@@ -3,7 +3,7 @@
  * `streamstats`) or pivot them (`timechart`, `chart`, `top`, `rare`). They
  * share the accumulators and BY-field handling of `stats` (stages.ts).
  */
-import type { Aggregation, ByField, TopCommand } from '../language/ast.js';
+import type { Aggregation, ByField, SeriesLimit, TopCommand } from '../language/ast.js';
 import { newRow, scalarToString, toNumber, valuesOf, type Row, type Scalar } from '../values.js';
 import type { Accumulator } from './aggregate.js';
 import { comboId, copyRow, groupCombos, rowTime, type GroupSpec, type Stage } from './stages.js';
@@ -146,6 +146,15 @@ const COUNTING = new Set(['count', 'c', 'dc', 'distinct_count', 'estdc']);
  * timechart / chart: one row per `over` value (a `_time` bucket for
  * timechart), one column per aggregation, or per split-by value when there is
  * a `by` field (named `<agg>: <value>` when there are several aggregations).
+ *
+ * Split-by values beyond `limit` (default 10; 0 keeps all) are folded into
+ * `OTHER` (unless `useother=false`, which drops them). Values are scored, as
+ * the Search Reference says, by the sum of their cells when there is one
+ * aggregation, else by how many rows have them; `limit=bottomN` keeps the
+ * lowest; ties go to the value that sorts first as text. Rows without the
+ * split-by field form the `NULL` series (unless `usenull=false`). Columns are
+ * the kept values sorted as text, then `OTHER`.
+ *
  * timechart emits every bucket between the first and the last (empty buckets
  * count 0); chart sorts its rows by the `over` value as text.
  */
@@ -153,45 +162,81 @@ export function chartStage(opts: {
   readonly over: string | undefined;
   readonly bucket?: number;
   readonly splitBy: string | undefined;
+  readonly series: SeriesLimit;
   readonly aggregations: readonly Aggregation[];
   readonly aggs: Aggs;
 }): Stage {
-  const { over, bucket, splitBy, aggs } = opts;
+  const { over, bucket, splitBy, aggs, series } = opts;
+  const keysOf = (row: Row): readonly (Scalar | undefined)[] => {
+    if (over === undefined) return [undefined];
+    const keys = valuesOf(row[over]);
+    if (bucket === undefined) return keys;
+    return keys.map((k) => {
+      const n = toNumber(k);
+      return n === undefined ? k : Math.floor(n / bucket) * bucket;
+    });
+  };
+  const splitsOf = (row: Row): readonly string[] => {
+    if (splitBy === undefined) return [''];
+    const vs = valuesOf(row[splitBy]).map(scalarToString);
+    if (vs.length > 0) return vs;
+    return series.usenull ? [series.nullstr] : [];
+  };
   return (next) => {
-    const cells = new Map<string, { key: Scalar | undefined; splits: Map<string, Accumulator[]> }>();
-    const splitOrder = new Set<string>();
+    const input: { row: Row; keys: readonly (Scalar | undefined)[]; splits: readonly string[] }[] = [];
     return {
       push(row) {
-        let keys: readonly (Scalar | undefined)[] = [undefined];
-        if (over !== undefined) {
-          keys = valuesOf(row[over]);
-          if (keys.length === 0) return;
-          if (bucket !== undefined) {
-            keys = keys.map((k) => {
-              const n = toNumber(k as Scalar);
-              return n === undefined ? k : Math.floor(n / bucket) * bucket;
-            });
-          }
-        }
-        let splits: readonly string[] = [''];
-        if (splitBy !== undefined) {
-          splits = valuesOf(row[splitBy]).map(scalarToString);
-          if (splits.length === 0) splits = ['NULL'];
-        }
-        const time = rowTime(row);
-        for (const k of keys) {
-          const id = k === undefined ? '' : scalarToString(k);
-          let cell = cells.get(id);
-          if (!cell) cells.set(id, (cell = { key: k, splits: new Map() }));
-          for (const sp of splits) {
-            splitOrder.add(sp);
-            let accs = cell.splits.get(sp);
-            if (!accs) cell.splits.set(sp, (accs = aggs.map((a) => a.factory())));
-            aggs.forEach((a, i) => (accs[i] as Accumulator).add(a.values(row), time));
-          }
-        }
+        const keys = keysOf(row);
+        const splits = splitsOf(row);
+        if (keys.length > 0 && splits.length > 0) input.push({ row, keys, splits });
       },
       end() {
+        const aggregate = (rename: (split: string) => string | undefined) => {
+          const cells = new Map<string, { key: Scalar | undefined; splits: Map<string, Accumulator[]> }>();
+          for (const { row, keys, splits } of input) {
+            const time = rowTime(row);
+            for (const k of keys) {
+              const id = k === undefined ? '' : scalarToString(k);
+              let cell = cells.get(id);
+              if (!cell) cells.set(id, (cell = { key: k, splits: new Map() }));
+              for (const raw of splits) {
+                const sp = rename(raw);
+                if (sp === undefined) continue;
+                let accs = cell.splits.get(sp);
+                if (!accs) cell.splits.set(sp, (accs = aggs.map((a) => a.factory())));
+                aggs.forEach((a, i) => (accs[i] as Accumulator).add(a.values(row), time));
+              }
+            }
+          }
+          return cells;
+        };
+        let cells = aggregate((sp) => sp);
+        let columns: string[] = [];
+        if (splitBy !== undefined) {
+          const all = new Set<string>();
+          for (const { splits } of input) splits.forEach((sp) => all.add(sp));
+          columns = [...all].sort();
+          if (series.limit > 0 && columns.length > series.limit) {
+            const score = new Map<string, number>(columns.map((c) => [c, 0]));
+            if (aggs.length === 1) {
+              for (const cell of cells.values()) {
+                for (const [sp, accs] of cell.splits) {
+                  const v = (accs[0] as Accumulator).result();
+                  const n = v === undefined || Array.isArray(v) ? undefined : toNumber(v as Scalar);
+                  if (n !== undefined) score.set(sp, (score.get(sp) ?? 0) + n);
+                }
+              }
+            } else {
+              for (const { splits } of input) splits.forEach((sp) => score.set(sp, (score.get(sp) ?? 0) + 1));
+            }
+            const sign = series.bottom ? 1 : -1;
+            const ranked = [...columns].sort((a, b) => sign * ((score.get(a) ?? 0) - (score.get(b) ?? 0)) || (a < b ? -1 : a > b ? 1 : 0));
+            const kept = new Set(ranked.slice(0, series.limit));
+            columns = columns.filter((c) => kept.has(c));
+            cells = aggregate((sp) => (kept.has(sp) ? sp : series.useother ? series.otherstr : undefined));
+            if (series.useother) columns.push(series.otherstr);
+          }
+        }
         let entries = [...cells.values()];
         if (bucket !== undefined && entries.length > 0) {
           const nums = entries.map((e) => toNumber(e.key as Scalar) ?? 0);
@@ -207,11 +252,10 @@ export function chartStage(opts: {
             return x < y ? -1 : x > y ? 1 : 0;
           });
         }
-        const splitNames = [...splitOrder].sort();
         for (const e of entries) {
           const out = newRow();
           if (over !== undefined) out[over] = e.key as Scalar;
-          for (const sp of splitBy === undefined ? [''] : splitNames) {
+          for (const sp of splitBy === undefined ? [''] : columns) {
             const accs = e.splits.get(sp);
             aggs.forEach((a, i) => {
               const col = splitBy === undefined ? a.name : aggs.length > 1 ? `${a.name}: ${sp}` : sp;

@@ -382,11 +382,24 @@ export interface TransactionCommand {
   readonly span: Span;
 }
 
+/** `limit=`, `useother=`, `otherstr=`, `usenull=`, `nullstr=` of chart and timechart. */
+export interface SeriesLimit {
+  /** Split-by values kept; 0 keeps all. */
+  readonly limit: number;
+  /** `limit=bottomN` keeps the lowest scoring values. */
+  readonly bottom: boolean;
+  readonly useother: boolean;
+  readonly otherstr: string;
+  readonly usenull: boolean;
+  readonly nullstr: string;
+}
+
 export interface TimechartCommand {
   readonly kind: 'timechart';
   readonly binSpan: TimeSpan;
   readonly aggregations: readonly Aggregation[];
   readonly splitBy?: string;
+  readonly series: SeriesLimit;
   readonly span: Span;
 }
 
@@ -395,6 +408,7 @@ export interface ChartCommand {
   readonly aggregations: readonly Aggregation[];
   readonly over?: string;
   readonly splitBy?: string;
+  readonly series: SeriesLimit;
   readonly span: Span;
 }
 

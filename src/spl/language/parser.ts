@@ -125,6 +125,9 @@ export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
 
 const AGG_AS = /^as$/i;
 
+/** Options of chart and timechart that shape the split-by series. */
+const SERIES_OPTIONS = ['limit', 'useother', 'otherstr', 'usenull', 'nullstr'] as const;
+
 export interface ParseResult {
   readonly pipeline: Pipeline;
   readonly expansion: Expansion;
@@ -862,57 +865,99 @@ export class Parser {
   }
 
   /**
-   * timechart := 'timechart' (timechartOption)* aggregation [('by') FIELD]
-   * timechartOption := ('span' | 'limit' | 'useother' | 'usenull' | 'cont' | 'partial') '=' VALUE
+   * timechart := 'timechart' tcOption* aggregation+ ['by' FIELD] tcOption*
+   * tcOption  := 'span=' TIMESPAN | seriesOption | ('cont' | 'partial' | 'fixedrange' | 'minspan' | 'bins') '=' VALUE
    */
   parseTimechart(start: number): TimechartCommand {
     const s = this.s;
     let binSpan: TimeSpan | undefined;
-    for (;;) {
-      const o = this.readNamedOption(['span', 'limit', 'useother', 'usenull', 'cont', 'partial', 'fixedrange', 'minspan', 'bins']);
-      if (!o) break;
-      if (o.name === 'span') binSpan = this.timespanOf(o.value, o.span);
-    }
-    const aggregations = this.parseAggregations(['by', 'span', 'limit', 'useother', 'usenull']);
+    const series = this.defaultSeries();
+    const options = (): void => {
+      for (;;) {
+        const o = this.readNamedOption(['span', ...SERIES_OPTIONS, 'cont', 'partial', 'fixedrange', 'minspan', 'bins']);
+        if (!o) return;
+        if (o.name === 'span') binSpan = this.timespanOf(o.value, o.span);
+        else this.seriesOption(series, o, 'timechart');
+      }
+    };
+    options();
+    const aggregations = this.parseAggregations(['by', 'span', ...SERIES_OPTIONS]);
     let splitBy: string | undefined;
     if (s.eatKeyword('by')) splitBy = s.readFieldName('a field after "by"').text;
-    for (;;) {
-      const o = this.readNamedOption(['span', 'limit', 'useother', 'usenull', 'cont', 'partial']);
-      if (!o) break;
-      if (o.name === 'span') binSpan = this.timespanOf(o.value, o.span);
-    }
+    options();
     if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in timechart`, { start: s.pos, end: s.pos + 1 }, { command: 'timechart' });
     if (aggregations.length === 0) throw s.error('spl.syntax', 'timechart needs an aggregation, e.g. "count"', { start, end: s.pos }, { command: 'timechart' });
     return {
       kind: 'timechart',
-      // Splunk picks a span from the time range when none is given; without a range, 30m is its usual choice for a day of data.
+      // Splunk picks a span from the search's time range when none is given; spelunk has no range, so 30m.
       binSpan: binSpan ?? { seconds: 1800, text: '30m' },
       aggregations,
       ...(splitBy !== undefined ? { splitBy } : {}),
+      series,
       span: { start, end: s.pos },
     };
   }
 
-  /** chart := 'chart' aggregation+ ['over' FIELD] ['by' FIELD] */
+  /** chart := 'chart' seriesOption* aggregation+ ['over' FIELD] ['by' FIELD [','? FIELD]] seriesOption* */
   parseChart(start: number): ChartCommand {
     const s = this.s;
-    for (;;) if (!this.readNamedOption(['limit', 'useother', 'usenull', 'cont'])) break;
-    const aggregations = this.parseAggregations(['by', 'over']);
+    const series = this.defaultSeries();
+    const options = (): void => {
+      for (;;) {
+        const o = this.readNamedOption([...SERIES_OPTIONS, 'cont']);
+        if (!o) return;
+        this.seriesOption(series, o, 'chart');
+      }
+    };
+    options();
+    const aggregations = this.parseAggregations(['by', 'over', ...SERIES_OPTIONS]);
     let over: string | undefined;
     let splitBy: string | undefined;
     if (s.eatKeyword('over')) over = s.readFieldName('a field after "over"').text;
     if (s.eatKeyword('by')) {
       const first = s.readFieldName('a field after "by"').text;
       s.eat(',');
-      if (over === undefined && !s.atCommandEnd()) {
+      if (over === undefined && !s.atCommandEnd() && !SERIES_OPTIONS.some((o) => s.peekKeyword(o))) {
         over = first;
         splitBy = s.readFieldName('a field after "by"').text;
       } else if (over === undefined) over = first;
       else splitBy = first;
     }
+    options();
     if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in chart`, { start: s.pos, end: s.pos + 1 }, { command: 'chart' });
     if (aggregations.length === 0) throw s.error('spl.syntax', 'chart needs an aggregation, e.g. "count"', { start, end: s.pos }, { command: 'chart' });
-    return { kind: 'chart', aggregations, ...(over !== undefined ? { over } : {}), ...(splitBy !== undefined ? { splitBy } : {}), span: { start, end: s.pos } };
+    return { kind: 'chart', aggregations, ...(over !== undefined ? { over } : {}), ...(splitBy !== undefined ? { splitBy } : {}), series, span: { start, end: s.pos } };
+  }
+
+  private defaultSeries(): { limit: number; bottom: boolean; useother: boolean; otherstr: string; usenull: boolean; nullstr: string } {
+    return { limit: 10, bottom: false, useother: true, otherstr: 'OTHER', usenull: true, nullstr: 'NULL' };
+  }
+
+  /** seriesOption := 'limit=' (INT | 'top' INT | 'bottom' INT) | ('useother' | 'usenull') '=' BOOL | ('otherstr' | 'nullstr') '=' VALUE */
+  private seriesOption(
+    series: { limit: number; bottom: boolean; useother: boolean; otherstr: string; usenull: boolean; nullstr: string },
+    o: { name: string; value: string; span: Span },
+    command: string,
+  ): void {
+    switch (o.name) {
+      case 'limit': {
+        const m = /^(top|bottom)?(\d+)$/i.exec(o.value);
+        if (!m) throw this.s.error('spl.bad-option', `${command} limit= needs N, topN or bottomN, got "${o.value}"`, o.span, { command });
+        series.limit = Number(m[2]);
+        series.bottom = (m[1] ?? '').toLowerCase() === 'bottom';
+        return;
+      }
+      case 'useother':
+      case 'usenull':
+        series[o.name] = this.boolOption(o, command);
+        return;
+      case 'otherstr':
+      case 'nullstr':
+        series[o.name] = o.value;
+        return;
+      default:
+        return;
+    }
   }
 
   // ------------------------------------------------------------ row commands
