@@ -164,8 +164,15 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
     eventStage = t.eventStage;
     stages.push(t.group);
   } else if (first.kind === 'search' && first.expr && hasSubsearch(first.expr)) {
-    // The filter needs the subsearch rows, known only when every event has been seen.
-    eventStage = (event, sink) => sink.push(event.fields());
+    // The filter needs the subsearch rows, known only when every event has been seen; the
+    // AND-ed terms without a subsearch can drop events now, so fewer rows wait.
+    const eager = first.expr.kind === 'and' ? first.expr.items.filter((e) => !hasSubsearch(e)) : [];
+    const pre: RowPredicate =
+      eager.length === 0 ? () => true : compileSearchExpr({ kind: 'and', items: eager, span: first.expr.span }, undefined, env.sc);
+    eventStage = (event, sink) => {
+      const row = event.fields();
+      if (pre(row)) sink.push(row);
+    };
     stages.push(subsearchStage(first.expr, env, subs));
   } else if (first.kind === 'search') {
     const pred: RowPredicate = first.expr ? compileSearchExpr(first.expr, undefined, env.sc) : () => true;
