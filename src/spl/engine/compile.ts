@@ -10,7 +10,7 @@ import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pi
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
 import { parse, parseCommandList } from '../language/parser.js';
-import type { Row } from '../values.js';
+import { newRow, type Row } from '../values.js';
 import { AGGREGATIONS } from './aggregate.js';
 import { compileEval, type CompiledExpr, type EvalCompileContext } from './eval-expr.js';
 import { deriveLiterals } from './literals.js';
@@ -157,7 +157,20 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
   const stages: Stage[] = [];
   const subs: Plan[] = [];
 
-  if (first.kind === 'tstats') {
+  // Rows a generating command makes when the events have all been seen.
+  let generate: ((sink: RowSink) => void) | undefined;
+  if (first.kind === 'makeresults') {
+    const now = env.opts.exec.now;
+    const n = first.count;
+    eventStage = () => undefined;
+    generate = (sink) => {
+      for (let i = 0; i < n; i++) {
+        const row = newRow();
+        row['_time'] = now;
+        sink.push(row);
+      }
+    };
+  } else if (first.kind === 'tstats') {
     const t = planTstats(first, env);
     input = t.input;
     literals = t.literals;
@@ -185,7 +198,7 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
     throw errorAt('spl.not-generating', `a search must start with "search" or "| tstats"; "${first.kind}" needs input rows`, first.span, { command: first.kind });
   }
   for (const cmd of rest) stages.push(planStage(cmd, env, subs));
-  const readsEvents = input.kind === 'events' || subs.some((p) => p.readsEvents);
+  const readsEvents = (input.kind === 'events' && first.kind !== 'makeresults') || subs.some((p) => p.readsEvents);
   if (subs.length > 0) literals = undefined;
   if (readsEvents) input = { kind: 'events' };
 
@@ -214,7 +227,10 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
           eventStage(event, head);
         },
         finish() {
-          if (!ended) head.end();
+          if (!ended) {
+            generate?.(head);
+            head.end();
+          }
           return rows;
         },
       };
@@ -386,6 +402,8 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
       return tableStage(cmd);
     case 'fields':
       return fieldsStage(cmd);
+    case 'makeresults':
+      throw errorAt('spl.not-first', 'makeresults is a generating command: it must be the first command ("| makeresults ...")', cmd.span, { command: 'makeresults' });
     case 'tstats':
       if (cmd.options['append'] === true) {
         throw errorAt('spl.unsupported-option', 'tstats append=true is not supported yet', cmd.span, { command: 'tstats' });

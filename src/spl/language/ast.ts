@@ -141,6 +141,13 @@ export interface Subsearch {
   readonly span: Span;
 }
 
+/** `makeresults [count=N]`: generates N rows holding only `_time` (the search's now). */
+export interface MakeresultsCommand {
+  readonly kind: 'makeresults';
+  readonly count: number;
+  readonly span: Span;
+}
+
 /** `eventstats`: stats whose results are added to every input row of the group. */
 export interface EventstatsCommand {
   readonly kind: 'eventstats';
@@ -422,6 +429,7 @@ export type Command =
   | StatsCommand
   | TableCommand
   | FieldsCommand
+  | MakeresultsCommand
   | EventstatsCommand
   | StreamstatsCommand
   | BinCommand

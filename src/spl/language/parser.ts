@@ -18,6 +18,7 @@ import type {
   ForeachCommand,
   FromjsonCommand,
   HeadCommand,
+  MakeresultsCommand,
   JoinCommand,
   JoinType,
   MakemvCommand,
@@ -71,6 +72,7 @@ const COMMAND_PARSERS = {
   stats: (p: Parser, start: number) => p.parseStats(start),
   table: (p: Parser, start: number) => p.parseTable(start),
   fields: (p: Parser, start: number) => p.parseFields(start),
+  makeresults: (p: Parser, start: number) => p.parseMakeresults(start),
   eventstats: (p: Parser, start: number) => p.parseEventstats(start),
   streamstats: (p: Parser, start: number) => p.parseStreamstats(start),
   bin: (p: Parser, start: number) => p.parseBin(start),
@@ -113,7 +115,7 @@ export const SUPPORTED_COMMANDS: readonly string[] = [...Object.keys(COMMAND_PAR
 export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'addinfo', 'appendcols', 'collect',
   'delete', 'extract', 'format', 'from', 'inputlookup',
-  'iplocation', 'kvform', 'lookup', 'makeresults', 'map', 'multisearch', 'mvcombine',
+  'iplocation', 'kvform', 'lookup', 'map', 'multisearch', 'mvcombine',
   'outputlookup', 'rest', 'return', 'reverse',
   'uniq', 'datamodel', 'apply', 'fit', 'union',
   'untable', 'xyseries', 'mstats', 'makejson', 'tojson', 'sendalert', 'strcat', 'accum', 'delta', 'predict',
@@ -834,6 +836,21 @@ export class Parser {
     const fields = this.parseFieldList();
     if (fields.length === 0) throw s.error('spl.syntax', 'fields needs at least one field name', { start, end: s.pos }, { command: 'fields' });
     return { kind: 'fields', mode, fields, span: { start, end: s.pos } };
+  }
+
+  /** makeresults := 'makeresults' ['count=' INT]   -- annotate=, splunk_server=: unsupported */
+  parseMakeresults(start: number): MakeresultsCommand {
+    const s = this.s;
+    let count = 1;
+    for (;;) {
+      if (s.atCommandEnd()) break;
+      const o = this.readNamedOption(['count', 'annotate', 'splunk_server', 'splunk_server_group', 'format', 'data']);
+      if (!o) throw s.error('spl.syntax', `unexpected "${this.preview()}" in makeresults`, { start: s.pos, end: s.pos + 1 }, { command: 'makeresults' });
+      if (o.name === 'count') count = this.intOption(o, 'makeresults', 1);
+      else if (o.name === 'annotate' && !this.boolOption(o, 'makeresults')) continue;
+      else throw s.error('spl.unsupported-option', `makeresults ${o.name}= is not supported yet`, o.span, { command: 'makeresults' });
+    }
+    return { kind: 'makeresults', count, span: { start, end: s.pos } };
   }
 
   // ------------------------------------------------------------ stats family
