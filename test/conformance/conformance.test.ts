@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { builtinMacros, mergeMacros, parseMacroYaml } from '../../src/content/index.js';
 import { catalog, WinEngineEvent } from '../../src/engine/event.js';
 import { compileSearch } from '../../src/spl/engine/compile.js';
+import type { LookupCatalog, LookupDefinitionInfo, LookupTable } from '../../src/spl/engine/lookup.js';
 import { SplError } from '../../src/spl/language/errors.js';
 import { mapResolver } from '../../src/spl/language/macros.js';
 import { scalarToString, type FieldValue, type Row, type Scalar } from '../../src/spl/values.js';
@@ -23,6 +24,8 @@ interface Case {
   readonly spl: string;
   readonly macros?: Record<string, string | { args?: string[]; definition: string }>;
   readonly events?: unknown[];
+  /** In-memory lookup tables: name → rows (fields in order of first appearance) and transforms.conf-like settings. */
+  readonly lookups?: Record<string, { rows: Record<string, string | number>[]; fields?: string[]; case_sensitive_match?: boolean; max_matches?: number; min_matches?: number; default_match?: string; match_type?: Record<string, 'WILDCARD' | 'CIDR'> }>;
   readonly expect: { rows?: Record<string, unknown>[]; error?: { code: string; offset?: number; message?: string } };
 }
 
@@ -53,6 +56,29 @@ function canonRow(r: Row | Record<string, unknown>): Record<string, unknown> {
 
 const files = yamlFiles(DIR);
 
+/** A lookup catalog over the tables a case defines, with Splunk's defaults for what it leaves out. */
+function lookupCatalog(defs: NonNullable<Case['lookups']>): LookupCatalog {
+  const tables = new Map<string, { def: LookupDefinitionInfo; table: LookupTable }>();
+  for (const [name, d] of Object.entries(defs)) {
+    const fields = d.fields ?? [...new Set(d.rows.flatMap((r) => Object.keys(r)))];
+    const rows = d.rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f] === undefined ? '' : String(r[f])])));
+    const def: LookupDefinitionInfo = {
+      name,
+      matchTypes: d.match_type ?? {},
+      caseSensitive: d.case_sensitive_match ?? true,
+      minMatches: d.min_matches ?? 0,
+      maxMatches: d.max_matches ?? 100,
+      ...(d.default_match !== undefined ? { defaultMatch: d.default_match } : {}),
+    };
+    tables.set(name, { def, table: { fields, rows } });
+  }
+  return {
+    definition: (name) => tables.get(name)?.def,
+    table: (name) => tables.get(name)?.table,
+    names: () => [...tables.keys()],
+  };
+}
+
 describe('SPL conformance cases', () => {
   it('has cases', () => assert.ok(files.length >= 20, `only ${files.length} cases`));
   for (const file of files) {
@@ -74,6 +100,7 @@ describe('SPL conformance cases', () => {
           macros: mapResolver(macros),
           catalog,
           exec: { now: Date.UTC(2021, 2, 3) / 1000, timezone: 'UTC' },
+          ...(c.lookups ? { lookups: lookupCatalog(c.lookups) } : {}),
         });
         const r = compiled.start();
         (c.events ?? []).forEach((e, i) => r.pushEvent(new WinEngineEvent(makeEvent(e, i))));

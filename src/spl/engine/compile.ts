@@ -6,10 +6,10 @@
  * Every other command becomes a row stage. The planner also derives the
  * literal pre-filter (see literals.ts).
  */
-import type { Aggregation, Command, EvalExpr, ForeachCommand, PatternLiteral, Pipeline, SearchExpr, TransactionCondition, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
+import type { Aggregation, Command, EvalExpr, ForeachCommand, LookupCommand, PatternLiteral, Pipeline, SearchExpr, TransactionCondition, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
-import { parse, parseCommandList } from '../language/parser.js';
+import { parse, parseCommandList, parseSearchFragment } from '../language/parser.js';
 import { newRow, type Row } from '../values.js';
 import { AGGREGATIONS } from './aggregate.js';
 import { compileEval, type CompiledExpr, type EvalCompileContext } from './eval-expr.js';
@@ -30,6 +30,20 @@ import {
   tailStage,
 } from './row-stages.js';
 import { compileSearchExpr, hasSubsearch, subsearchTerms, type RowPredicate, type SearchCompileContext, type SubsearchTerm } from './search-predicate.js';
+import {
+  LookupError,
+  checkLookupSpec,
+  inputlookupRows,
+  inputlookupStage,
+  lookupStage,
+  outputlookupStage,
+  parseInputlookupArgs,
+  parseLookupArgs,
+  parseOutputlookupArgs,
+  type InputlookupSpec,
+  type LookupCatalog,
+  type LookupWriter,
+} from './lookup.js';
 import { transactionStage } from './transaction-stage.js';
 import { chartStage, eventstatsStage, streamstatsStage, topStage, type StreamstatsOptions } from './stats-stages.js';
 import {
@@ -55,6 +69,10 @@ export interface CompileOptions {
   readonly macros: MacroResolver;
   readonly catalog: DataModelCatalog;
   readonly exec: ExecOptions;
+  /** Lookup tables for `lookup`/`inputlookup`; without them those commands are `spl.unsupported-command`. */
+  readonly lookups?: LookupCatalog;
+  /** Where `outputlookup` writes; without it `outputlookup` is `spl.unsupported-command`. */
+  readonly lookupWriter?: LookupWriter;
 }
 
 export type SearchInput = { readonly kind: 'events' } | { readonly kind: 'datamodel'; readonly dataset: DatasetInfo };
@@ -159,7 +177,19 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
 
   // Rows a generating command makes when the events have all been seen.
   let generate: ((sink: RowSink) => void) | undefined;
-  if (first.kind === 'makeresults') {
+  if (first.kind === 'inputlookup') {
+    const spec = inputlookupSpec(first, env);
+    const catalog = lookupCatalog(first, env);
+    let rows: Row[];
+    try {
+      rows = inputlookupRows(spec, catalog);
+    } catch (err) {
+      if (err instanceof LookupError) throw lookupError(err, first, env, true);
+      throw err;
+    }
+    eventStage = () => undefined;
+    generate = (sink) => rows.forEach((r) => sink.push(r));
+  } else if (first.kind === 'makeresults') {
     const now = env.opts.exec.now;
     const n = first.count;
     eventStage = () => undefined;
@@ -198,7 +228,8 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
     throw errorAt('spl.not-generating', `a search must start with "search" or "| tstats"; "${first.kind}" needs input rows`, first.span, { command: first.kind });
   }
   for (const cmd of rest) stages.push(planStage(cmd, env, subs));
-  const readsEvents = (input.kind === 'events' && first.kind !== 'makeresults') || subs.some((p) => p.readsEvents);
+  const generating = first.kind === 'makeresults' || first.kind === 'inputlookup';
+  const readsEvents = (input.kind === 'events' && !generating) || subs.some((p) => p.readsEvents);
   if (subs.length > 0) literals = undefined;
   if (readsEvents) input = { kind: 'events' };
 
@@ -402,6 +433,31 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
       return tableStage(cmd);
     case 'fields':
       return fieldsStage(cmd);
+    case 'lookup': {
+      const catalog = lookupCatalog(cmd, env);
+      const spec = lookupArgs(cmd, env, parseLookupArgs);
+      const problem = checkLookupSpec(spec, catalog);
+      if (problem) throw lookupError(problem, cmd, env, true);
+      return lookupStage(spec, catalog);
+    }
+    case 'inputlookup': {
+      const spec = inputlookupSpec(cmd, env);
+      if (spec.append !== true) {
+        throw errorAt('spl.not-first', 'inputlookup is a generating command: use it first ("| inputlookup ...") or with append=true', cmd.span, { command: 'inputlookup' });
+      }
+      const catalog = lookupCatalog(cmd, env);
+      try {
+        return inputlookupStage(spec, catalog);
+      } catch (err) {
+        if (err instanceof LookupError) throw lookupError(err, cmd, env, true);
+        throw err;
+      }
+    }
+    case 'outputlookup': {
+      const writer = env.opts.lookupWriter;
+      if (!writer) throw errorAt('spl.unsupported-command', 'outputlookup needs somewhere to write lookups, and none was given', cmd.span, { command: 'outputlookup' });
+      return outputlookupStage(lookupArgs(cmd, env, parseOutputlookupArgs), writer);
+    }
     case 'makeresults':
       throw errorAt('spl.not-first', 'makeresults is a generating command: it must be the first command ("| makeresults ...")', cmd.span, { command: 'makeresults' });
     case 'tstats':
@@ -480,6 +536,46 @@ function subsearchStage(expr: SearchExpr, env: Env, subs: Plan[]): Stage {
   // Checks the rest of the expression now, so errors show at compile time.
   compileSearchExpr(expr, undefined, { ...env.sc, subsearch: () => () => false });
   return subsearchFilterStage(expr, plans, env.sc);
+}
+
+/** The lookup catalog, or the error saying there is none. */
+function lookupCatalog(cmd: LookupCommand, env: Env): LookupCatalog {
+  const catalog = env.opts.lookups;
+  if (!catalog) throw env.errorAt('spl.unsupported-command', `${cmd.kind} needs lookup tables, and none were given`, cmd.span, { command: cmd.kind });
+  return catalog;
+}
+
+/** A LookupError as an SplError: at its offset in the arguments, else at the arguments. */
+function lookupError(err: LookupError, cmd: LookupCommand, env: Env, wholeArgs = false): SplError {
+  const at = err.extra.offset;
+  const span =
+    at === undefined || wholeArgs ? cmd.args.span : { start: cmd.args.span.start + at, end: Math.min(cmd.args.span.end, cmd.args.span.start + at + 1) };
+  const extra: { command: string; suggestion?: string } = { command: cmd.kind };
+  if (err.extra.suggestion !== undefined) extra.suggestion = err.extra.suggestion;
+  return env.errorAt(err.code, err.message, span, extra);
+}
+
+function lookupArgs<T>(cmd: LookupCommand, env: Env, parseArgs: (text: string) => T): T {
+  try {
+    return parseArgs(cmd.args.text);
+  } catch (err) {
+    if (err instanceof LookupError) throw lookupError(err, cmd, env);
+    throw err;
+  }
+}
+
+/** `inputlookup` arguments with the WHERE clause parsed by the search-language parser. */
+function inputlookupSpec(cmd: LookupCommand, env: Env): InputlookupSpec {
+  const { spec, where } = lookupArgs(cmd, env, parseInputlookupArgs);
+  if (!where) return spec;
+  try {
+    const expr = parseSearchFragment(where.text);
+    return expr ? { ...spec, where: expr } : spec;
+  } catch (err) {
+    if (!(err instanceof SplError)) throw err;
+    const start = cmd.args.span.start + where.offset + err.span.start;
+    throw env.errorAt(err.code, err.message, { start, end: start + Math.max(1, err.span.end - err.span.start) }, { command: 'inputlookup' });
+  }
 }
 
 function statsAggs(aggregations: readonly Aggregation[], env: Env, command: string): GroupSpec['aggregations'] {

@@ -141,6 +141,16 @@ export interface Subsearch {
   readonly span: Span;
 }
 
+/**
+ * `lookup`, `inputlookup`, `outputlookup`: the arguments are kept as text and
+ * parsed when planning, by src/spl/engine/lookup.ts, which knows the tables.
+ */
+export interface LookupCommand {
+  readonly kind: 'lookup' | 'inputlookup' | 'outputlookup';
+  readonly args: { readonly text: string; readonly span: Span };
+  readonly span: Span;
+}
+
 /** `makeresults [count=N]`: generates N rows holding only `_time` (the search's now). */
 export interface MakeresultsCommand {
   readonly kind: 'makeresults';
@@ -430,6 +440,7 @@ export type Command =
   | TableCommand
   | FieldsCommand
   | MakeresultsCommand
+  | LookupCommand
   | EventstatsCommand
   | StreamstatsCommand
   | BinCommand

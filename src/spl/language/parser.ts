@@ -18,6 +18,7 @@ import type {
   ForeachCommand,
   FromjsonCommand,
   HeadCommand,
+  LookupCommand,
   MakeresultsCommand,
   JoinCommand,
   JoinType,
@@ -73,6 +74,9 @@ const COMMAND_PARSERS = {
   table: (p: Parser, start: number) => p.parseTable(start),
   fields: (p: Parser, start: number) => p.parseFields(start),
   makeresults: (p: Parser, start: number) => p.parseMakeresults(start),
+  lookup: (p: Parser, start: number) => p.parseLookup(start, 'lookup'),
+  inputlookup: (p: Parser, start: number) => p.parseLookup(start, 'inputlookup'),
+  outputlookup: (p: Parser, start: number) => p.parseLookup(start, 'outputlookup'),
   eventstats: (p: Parser, start: number) => p.parseEventstats(start),
   streamstats: (p: Parser, start: number) => p.parseStreamstats(start),
   bin: (p: Parser, start: number) => p.parseBin(start),
@@ -114,9 +118,9 @@ export const SUPPORTED_COMMANDS: readonly string[] = [...Object.keys(COMMAND_PAR
  */
 export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'addinfo', 'appendcols', 'collect',
-  'delete', 'extract', 'format', 'from', 'inputlookup',
-  'iplocation', 'kvform', 'lookup', 'map', 'multisearch', 'mvcombine',
-  'outputlookup', 'rest', 'return', 'reverse',
+  'delete', 'extract', 'format', 'from',
+  'iplocation', 'kvform', 'map', 'multisearch', 'mvcombine',
+  'rest', 'return', 'reverse',
   'uniq', 'datamodel', 'apply', 'fit', 'union',
   'untable', 'xyseries', 'mstats', 'makejson', 'tojson', 'sendalert', 'strcat', 'accum', 'delta', 'predict',
   'anomalydetection', 'cluster', 'kmeans', 'localop', 'nomv', 'setfields', 'sichart', 'sitimechart', 'sistats',
@@ -836,6 +840,38 @@ export class Parser {
     const fields = this.parseFieldList();
     if (fields.length === 0) throw s.error('spl.syntax', 'fields needs at least one field name', { start, end: s.pos }, { command: 'fields' });
     return { kind: 'fields', mode, fields, span: { start, end: s.pos } };
+  }
+
+  /**
+   * lookup       := 'lookup' ARGS
+   * inputlookup  := 'inputlookup' ARGS
+   * outputlookup := 'outputlookup' ARGS
+   * ARGS: the text to the end of the command (quotes respected), parsed when planning.
+   */
+  parseLookup(start: number, kind: LookupCommand['kind']): LookupCommand {
+    const s = this.s;
+    s.skipWs();
+    const from = s.pos;
+    const t = s.text;
+    let i = from;
+    let depth = 0;
+    while (i < t.length) {
+      const c = t[i];
+      if (c === '"') {
+        i++;
+        while (i < t.length && t[i] !== '"') i += t[i] === '\\' ? 2 : 1;
+        i++;
+        continue;
+      }
+      if (c === '(') depth++;
+      else if (c === ')') depth = Math.max(0, depth - 1);
+      else if ((c === '|' || c === ']') && depth === 0) break;
+      i++;
+    }
+    let end = i;
+    while (end > from && /\s/.test(t[end - 1] as string)) end--;
+    s.pos = i;
+    return { kind, args: { text: t.slice(from, end), span: { start: from, end } }, span: { start, end: s.pos } };
   }
 
   /** makeresults := 'makeresults' ['count=' INT]   -- annotate=, splunk_server=: unsupported */
