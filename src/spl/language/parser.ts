@@ -359,6 +359,12 @@ export class Parser {
       const maybeAs = s.readIdent();
       if (AGG_AS.test(maybeAs.text)) {
         as = s.readFieldName('a name after "as"').text;
+        // `as aceFlags(inheritance)`: Splunk takes a parenthesized suffix as part of the name (ESCU has it).
+        const paren = /^\([^()\s|]*\)/.exec(s.text.slice(s.pos, s.pos + 200));
+        if (paren) {
+          as += paren[0];
+          s.pos += paren[0].length;
+        }
       } else {
         s.pos = save;
       }
