@@ -17,7 +17,6 @@ import { compilePcre } from '../regex/index.js';
 import { scalarToString, toNumber, type EvalValue, type Row, type Scalar } from '../values.js';
 import { parseSearchFragment } from '../language/parser.js';
 import { compileSearchExpr } from './search-predicate.js';
-import { compileWildcard } from './wildcard.js';
 
 export type CompiledExpr = (row: Row) => EvalValue;
 
@@ -350,5 +349,3 @@ export function likeMatch(value: string, pattern: string): boolean {
   return re.test(value);
 }
 
-// Exposed for the search command's `searchmatch`-like uses later.
-export { compileWildcard };

@@ -260,6 +260,20 @@ export function aggregationSpecs(
  * multivalue), or undefined when a BY field is missing and there is no fill.
  */
 export function groupCombos(spec: Pick<GroupSpec, 'by' | 'read' | 'fillnull'>, row: Row): Scalar[][] | undefined {
+  // Fast path, the common case: every BY field holds one value and none is bucketed.
+  const single: Scalar[] = [];
+  let simple = true;
+  for (const b of spec.by) {
+    const v = spec.read(row, b.field);
+    if (v === undefined) {
+      if (spec.fillnull === undefined) return undefined;
+      single.push(spec.fillnull);
+    } else if (Array.isArray(v) || b.span) {
+      simple = false;
+      break;
+    } else single.push(v as Scalar);
+  }
+  if (simple) return [single];
   const vals: Scalar[][] = [];
   for (const b of spec.by) {
     let vs = valuesOf(spec.read(row, b.field));
