@@ -5,7 +5,8 @@
  */
 import type { ReadDiagnostic, WinEvent } from '../events/types.js';
 import { readPaths, type ReadOptions, type ReadSummary } from '../readers/index.js';
-import type { CompiledSearch, SearchResult } from '../spl/engine/compile.js';
+import type { CompiledSearch, SearchResult, SearchRun } from '../spl/engine/compile.js';
+import { GateIndex } from '../spl/engine/gate.js';
 import { compileLiteralTest } from '../spl/engine/literals.js';
 import { WinEngineEvent, type EventOverrides } from './event.js';
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   readonly transform?: (e: WinEvent) => WinEvent;
   /** `source`/`sourcetype`/`host` for every event, as an input's settings give them. */
   readonly overrides?: EventOverrides;
+  /** Offer every event to every search (no gate index); for checking the index. */
+  readonly noGate?: boolean;
 }
 
 export interface RunOutcome {
@@ -50,12 +53,28 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
     keepRaw: needsRaw,
     ...(prefilter ? { rawFilter: compileLiteralTest(prefilter), literals: prefilter } : {}),
   };
+  // Data model searches go through a gate index per dataset; the rest see every event.
+  const byDataset = new Map<string, { index: number; search: CompiledSearch }[]>();
+  const plain: number[] = [];
+  searches.forEach((s, index) => {
+    if (options.noGate || s.input.kind !== 'datamodel' || searches.length < 8) plain.push(index);
+    else {
+      const list = byDataset.get(s.input.dataset.name) ?? [];
+      list.push({ index, search: s });
+      byDataset.set(s.input.dataset.name, list);
+    }
+  });
+  const gates = [...byDataset].map(([name, members]) => new GateIndex(name, members, searches.length));
   let events = 0;
   const read = await readPaths(paths, readOpts, {
     event(e) {
       events++;
       const ev = new WinEngineEvent(transform ? transform(e) : e, options.overrides);
-      for (const r of runs) r.pushEvent(ev);
+      for (const i of plain) (runs[i] as SearchRun).pushEvent(ev);
+      for (const g of gates) {
+        const rec = ev.dataset(g.dataset);
+        if (rec) g.candidates(rec, (i) => (runs[i] as SearchRun).pushEvent(ev));
+      }
     },
     diagnostic(d) {
       options.onDiagnostic?.(d);

@@ -48,9 +48,10 @@ function atomsOf(e: SearchExpr, resolve: (f: string) => string): Atom[] | undefi
       return out.length > 0 ? out : undefined;
     }
     case 'or': {
+      // Each branch must imply one of the atoms: an atom or OR of atoms as it is, an AND by its best term.
       const out: Atom[] = [];
       for (const item of e.items) {
-        const a = atomsOf(item, resolve);
+        const a = item.kind === 'and' ? gateAtoms(item, resolve) : atomsOf(item, resolve);
         if (!a) return undefined;
         out.push(...a);
       }
