@@ -135,3 +135,41 @@ export function subsearchFilterStage(expr: SearchExpr, plans: ReadonlyMap<Subsea
     };
   };
 }
+
+/** Replaces `$field$` with the row's value (the first of a multivalue field; empty when missing); `$$` is `$`. */
+export function substituteTokens(template: string, row: Row): string {
+  return template.replace(/\$([^$\s]*)\$/g, (_, name: string) => {
+    if (name === '') return '$';
+    const v = row[name];
+    if (v === undefined) return '';
+    return scalarToString(Array.isArray(v) ? ((v[0] as Scalar | undefined) ?? '') : (v as Scalar));
+  });
+}
+
+/**
+ * map: for each of the first `max` rows, the search template with the row's
+ * values substituted, run over every event of the search; the results follow
+ * one another in row order. A search that does not compile is skipped (and
+ * reported by `plan`).
+ */
+export function mapStage(template: string, max: number, plan: (text: string) => SubPlan | undefined): Stage {
+  return (next, run) => {
+    const rows: Row[] = [];
+    return {
+      push(row) {
+        if (max === 0 || rows.length < max) rows.push(row);
+      },
+      end() {
+        const events = run.events();
+        for (const row of rows) {
+          const p = plan(substituteTokens(template, row));
+          if (!p) continue;
+          const r = p.open();
+          for (const e of events) r.pushEvent(e);
+          for (const out of r.finish()) next.push(out);
+        }
+        next.end();
+      },
+    };
+  };
+}

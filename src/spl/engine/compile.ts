@@ -6,7 +6,7 @@
  * Every other command becomes a row stage. The planner also derives the
  * literal pre-filter (see literals.ts).
  */
-import type { Aggregation, Command, EvalExpr, ForeachCommand, LookupCommand, PatternLiteral, Pipeline, SearchExpr, TransactionCondition, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
+import type { Aggregation, Command, EvalExpr, ForeachCommand, LookupCommand, MapCommand, PatternLiteral, Pipeline, SearchExpr, TransactionCondition, SearchCommand, StreamstatsCommand, TstatsCommand } from '../language/ast.js';
 import { SplError, closest, type Span } from '../language/errors.js';
 import type { MacroResolver } from '../language/macros.js';
 import { parse, parseCommandList, parseSearchFragment } from '../language/parser.js';
@@ -15,7 +15,7 @@ import { AGGREGATIONS } from './aggregate.js';
 import { compileEval, type CompiledExpr, type EvalCompileContext } from './eval-expr.js';
 import { deriveLiterals } from './literals.js';
 import { compilePcre, compileSed } from '../regex/index.js';
-import { appendpipeStage, appendStage, joinStage, subsearchFilterStage } from './combine-stages.js';
+import { appendpipeStage, appendStage, joinStage, mapStage, subsearchFilterStage } from './combine-stages.js';
 import { foreachStage, fromjsonStage, regexStage, rexSedStage, rexStage, spathStage, xmlkvStage, type Pcre } from './extract-stages.js';
 import {
   addtotalsStage,
@@ -227,10 +227,11 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
   } else {
     throw errorAt('spl.not-generating', `a search must start with "search" or "| tstats"; "${first.kind}" needs input rows`, first.span, { command: first.kind });
   }
-  for (const cmd of rest) stages.push(planStage(cmd, env, subs));
+  const needs: Needs = { eventLog: false };
+  for (const cmd of rest) stages.push(planStage(cmd, env, subs, needs));
   const generating = first.kind === 'makeresults' || first.kind === 'inputlookup';
-  const readsEvents = (input.kind === 'events' && !generating) || subs.some((p) => p.readsEvents);
-  if (subs.length > 0) literals = undefined;
+  const readsEvents = (input.kind === 'events' && !generating) || subs.some((p) => p.readsEvents) || needs.eventLog;
+  if (subs.length > 0 || needs.eventLog) literals = undefined;
   if (readsEvents) input = { kind: 'events' };
 
   return {
@@ -241,18 +242,21 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
       const rows: Row[] = [];
       const subRuns: PipelineRun[] = [];
       let ended = false;
+      const log: EngineEvent[] = [];
       const ctx: RunContext = {
         open(p) {
           const r = p.open();
           subRuns.push(r);
           return r;
         },
+        events: () => log,
       };
       let sink: RowSink = { push: (r) => void rows.push(r), end: () => void (ended = true) };
       for (let i = stages.length - 1; i >= 0; i--) sink = (stages[i] as Stage)(sink, ctx);
       const head = sink;
       return {
         pushEvent(event) {
+          if (needs.eventLog) log.push(event);
           // Subsearches first, as Splunk runs them before the main search.
           for (const r of subRuns) r.pushEvent(event);
           eventStage(event, head);
@@ -321,7 +325,13 @@ function planTstats(cmd: TstatsCommand, env: Env) {
   return { input, literals, eventStage, group };
 }
 
-function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
+/** What a pipeline's stages need from its runs. */
+interface Needs {
+  /** `map` runs searches over the events again, so the run keeps them. */
+  eventLog: boolean;
+}
+
+function planStage(cmd: Command, env: Env, subs: Plan[], needs: Needs): Stage {
   const { opts, errorAt, cc, text } = env;
   switch (cmd.kind) {
     case 'search':
@@ -409,7 +419,7 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
       return joinStage(cmd, sub);
     }
     case 'appendpipe': {
-      const inner = cmd.subsearch.pipeline.commands.map((c) => planStage(c, env, subs));
+      const inner = cmd.subsearch.pipeline.commands.map((c) => planStage(c, env, subs, needs));
       return appendpipeStage(inner);
     }
     case 'xmlkv':
@@ -458,6 +468,9 @@ function planStage(cmd: Command, env: Env, subs: Plan[]): Stage {
       if (!writer) throw errorAt('spl.unsupported-command', 'outputlookup needs somewhere to write lookups, and none was given', cmd.span, { command: 'outputlookup' });
       return outputlookupStage(lookupArgs(cmd, env, parseOutputlookupArgs), writer);
     }
+    case 'map':
+      needs.eventLog = true;
+      return mapStage(cmd.template.text, cmd.maxsearches, mapSearches(cmd, env));
     case 'makeresults':
       throw errorAt('spl.not-first', 'makeresults is a generating command: it must be the first command ("| makeresults ...")', cmd.span, { command: 'makeresults' });
     case 'tstats':
@@ -536,6 +549,50 @@ function subsearchStage(expr: SearchExpr, env: Env, subs: Plan[]): Stage {
   // Checks the rest of the expression now, so errors show at compile time.
   compileSearchExpr(expr, undefined, { ...env.sc, subsearch: () => () => false });
   return subsearchFilterStage(expr, plans, env.sc);
+}
+
+/**
+ * Compiles map's searches (cached by text). Errors point at the template: its
+ * text is the user's, but each instance is a new text. The template is checked
+ * once with a stand-in for every `$field$`, so a broken one fails at compile time;
+ * an instance that still fails is reported as a warning and skipped.
+ */
+function mapSearches(cmd: MapCommand, env: Env): (text: string) => Plan | undefined {
+  const at = cmd.template.span;
+  const compileText = (text: string): Plan => {
+    const wrap = (code: string, message: string): SplError => env.errorAt(code, `map search: ${message}`, at, { command: 'map' });
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(text, env.opts.macros);
+    } catch (err) {
+      if (err instanceof SplError) throw wrap(err.code, err.message);
+      throw err;
+    }
+    const { pipeline, expansion } = parsed;
+    const sub: Env = {
+      ...env,
+      errorAt: (code, message) => wrap(code, message),
+      cc: { ...env.cc, error: (code, message) => wrap(code, message) },
+      sc: { ...env.sc, error: (code, message) => wrap(code, message) },
+      text: (span) => expansion.text.slice(span.start, span.end),
+    };
+    return planPipeline(pipeline, sub);
+  };
+  // A stand-in value, not an empty one: `TargetLogonId=$TargetLogonId$` must stay a comparison.
+  compileText(cmd.template.text.replace(/\$([^$\s]+)\$/g, 'spelunk_value'));
+  const cache = new Map<string, Plan | undefined>();
+  return (text) => {
+    if (cache.has(text)) return cache.get(text);
+    let plan: Plan | undefined;
+    try {
+      plan = compileText(text);
+    } catch (err) {
+      if (!(err instanceof SplError)) throw err;
+      env.cc.warn(err.code, err.message);
+    }
+    cache.set(text, plan);
+    return plan;
+  };
 }
 
 /** The lookup catalog, or the error saying there is none. */

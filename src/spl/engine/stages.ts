@@ -38,6 +38,8 @@ export interface PipelineRun {
 export interface RunContext {
   /** Starts a run of a subsearch; it receives every event the main search does. */
   open(plan: { open(): PipelineRun }): PipelineRun;
+  /** Every event of the run so far; recorded only for pipelines that need them again (`map`). */
+  events(): readonly EngineEvent[];
 }
 
 export function filterStage(pred: RowPredicate): Stage {

@@ -151,6 +151,14 @@ export interface LookupCommand {
   readonly span: Span;
 }
 
+/** `map search="..." [maxsearches=N]`: a search template run once per input row, `$field$` replaced. */
+export interface MapCommand {
+  readonly kind: 'map';
+  readonly template: { readonly text: string; readonly span: Span };
+  readonly maxsearches: number;
+  readonly span: Span;
+}
+
 /** `makeresults [count=N]`: generates N rows holding only `_time` (the search's now). */
 export interface MakeresultsCommand {
   readonly kind: 'makeresults';
@@ -440,6 +448,7 @@ export type Command =
   | TableCommand
   | FieldsCommand
   | MakeresultsCommand
+  | MapCommand
   | LookupCommand
   | EventstatsCommand
   | StreamstatsCommand

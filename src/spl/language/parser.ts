@@ -20,6 +20,7 @@ import type {
   HeadCommand,
   LookupCommand,
   MakeresultsCommand,
+  MapCommand,
   JoinCommand,
   JoinType,
   MakemvCommand,
@@ -74,6 +75,7 @@ const COMMAND_PARSERS = {
   table: (p: Parser, start: number) => p.parseTable(start),
   fields: (p: Parser, start: number) => p.parseFields(start),
   makeresults: (p: Parser, start: number) => p.parseMakeresults(start),
+  map: (p: Parser, start: number) => p.parseMap(start),
   lookup: (p: Parser, start: number) => p.parseLookup(start, 'lookup'),
   inputlookup: (p: Parser, start: number) => p.parseLookup(start, 'inputlookup'),
   outputlookup: (p: Parser, start: number) => p.parseLookup(start, 'outputlookup'),
@@ -119,7 +121,7 @@ export const SUPPORTED_COMMANDS: readonly string[] = [...Object.keys(COMMAND_PAR
 export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'addinfo', 'appendcols', 'collect',
   'delete', 'extract', 'format', 'from',
-  'iplocation', 'kvform', 'map', 'multisearch', 'mvcombine',
+  'iplocation', 'kvform', 'multisearch', 'mvcombine',
   'rest', 'return', 'reverse',
   'uniq', 'datamodel', 'apply', 'fit', 'union',
   'untable', 'xyseries', 'mstats', 'makejson', 'tojson', 'sendalert', 'strcat', 'accum', 'delta', 'predict',
@@ -878,6 +880,50 @@ export class Parser {
     while (end > from && /\s/.test(t[end - 1] as string)) end--;
     s.pos = i;
     return { kind, args: { text: t.slice(from, end), span: { start: from, end } }, span: { start, end: s.pos } };
+  }
+
+  /**
+   * map := 'map' ('search=' '"' TEMPLATE '"' | '[' TEMPLATE ']') ['maxsearches=' INT]
+   * The template is kept as text: `$field$` is replaced per input row before it is parsed.
+   */
+  parseMap(start: number): MapCommand {
+    const s = this.s;
+    let template: { text: string; span: Span } | undefined;
+    let maxsearches = 10;
+    for (;;) {
+      if (s.atCommandEnd() && s.peek() !== '[') break;
+      s.skipWs();
+      if (s.peek() === '[') {
+        const open = s.pos;
+        const close = this.matchingBracket(open);
+        template = { text: s.text.slice(open + 1, close), span: { start: open + 1, end: close } };
+        s.pos = close + 1;
+        continue;
+      }
+      const o = this.readNamedOption(['search', 'maxsearches']);
+      if (!o) throw s.error('spl.syntax', `unexpected "${this.preview()}" in map`, { start: s.pos, end: s.pos + 1 }, { command: 'map' });
+      if (o.name === 'maxsearches') maxsearches = this.intOption(o, 'map', 0);
+      else template = { text: o.value, span: o.span };
+    }
+    if (!template) throw s.error('spl.syntax', 'map needs search="..." or a [ ... ] search', { start, end: s.pos }, { command: 'map' });
+    return { kind: 'map', template, maxsearches, span: { start, end: s.pos } };
+  }
+
+  /** The offset of the `]` closing the `[` at `open`, skipping quoted strings. */
+  private matchingBracket(open: number): number {
+    const t = this.s.text;
+    let depth = 0;
+    for (let i = open; i < t.length; i++) {
+      const c = t[i];
+      if (c === '"') {
+        i++;
+        while (i < t.length && t[i] !== '"') i += t[i] === '\\' ? 2 : 1;
+        continue;
+      }
+      if (c === '[') depth++;
+      else if (c === ']' && --depth === 0) return i;
+    }
+    throw this.s.error('spl.syntax', 'expected "]" to close "["', { start: open, end: open + 1 });
   }
 
   /** makeresults := 'makeresults' ['count=' INT]   -- annotate=, splunk_server=: unsupported */
