@@ -13,6 +13,9 @@ export interface SubPlan {
   open(): PipelineRun;
 }
 
+/** Rows of an `append`/`join` subsearch Splunk keeps (`maxout`, the join limit): the rest are dropped. */
+export const SUBSEARCH_MAX_OUT = 50000;
+
 /** append: the main rows, then the subsearch's. */
 export function appendStage(plan: SubPlan): Stage {
   return (next, run) => {
@@ -20,7 +23,7 @@ export function appendStage(plan: SubPlan): Stage {
     return {
       push: (row) => next.push(row),
       end() {
-        for (const r of sub.finish()) next.push(r);
+        for (const r of sub.finish().slice(0, SUBSEARCH_MAX_OUT)) next.push(r);
         next.end();
       },
     };
@@ -72,7 +75,7 @@ export function joinStage(cmd: JoinCommand, plan: SubPlan): Stage {
     return {
       push: (row) => void rows.push(row),
       end() {
-        const subRows = sub.finish();
+        const subRows = sub.finish().slice(0, SUBSEARCH_MAX_OUT);
         let fields = cmd.fields;
         if (fields.length === 0) {
           const names = (rs: readonly Row[]): Set<string> => {
