@@ -132,6 +132,35 @@ describe('parser: new commands', () => {
     assert.deepEqual([f.fields, f.template.text.trim()], [['stdev_*'], 'eval a=<<FIELD>>']);
   });
 
+  it('lookup commands keep their arguments as text with a span', () => {
+    const q = 'search x | lookup update=true hijacklibs library AS loaded_file OUTPUT islibrary | table a';
+    const l = second(q, 'lookup');
+    assert.equal(l.args.text, 'update=true hijacklibs library AS loaded_file OUTPUT islibrary');
+    assert.equal(q.slice(l.args.span.start, l.args.span.end), l.args.text);
+    const first = commands('| inputlookup hosts where role="dc | x" | fields dest')[0];
+    assert.ok(first?.kind === 'inputlookup');
+    assert.equal(first.args.text, 'hosts where role="dc | x"');
+  });
+
+  it('map takes search="..." or a bracketed template, and maxsearches', () => {
+    const a = second('search x | map maxsearches=3 search="search y=$y$"', 'map');
+    assert.deepEqual([a.template.text, a.maxsearches], ['search y=$y$', 3]);
+    const b = second('search x | map [search y=$y$ | head 1]', 'map');
+    assert.deepEqual([b.template.text, b.maxsearches], ['search y=$y$ | head 1', 10]);
+  });
+
+  it('transaction: fields, conditions in three forms, limits', () => {
+    const t = second('search x | transaction a, b startsWith=(EventCode=1) endswith="EventCode=2" maxspan=2m maxpause=-1 keepevicted=t', 'transaction');
+    assert.deepEqual([t.fields, t.startswith?.kind, t.endswith?.kind, t.maxspan, t.maxpause, t.keepevicted], [['a', 'b'], 'search', 'search', 120, undefined, true]);
+    assert.equal(second('search x | transaction endswith=eval(a>1)', 'transaction').endswith?.kind, 'eval');
+  });
+
+  it('makeresults is a command with a count', () => {
+    const m = commands('| makeresults count=3')[0];
+    assert.ok(m?.kind === 'makeresults');
+    assert.equal(m.count, 3);
+  });
+
   it('unsupported commands name themselves', () => {
     assert.throws(() => commands('search x | iplocation src'), (e: { code: string; extra: { command: string } }) => e.code === 'spl.unsupported-command' && e.extra.command === 'iplocation');
   });
