@@ -30,7 +30,7 @@ function row(fields: Record<string, FieldValue>): Row {
 function run(stage: Stage, rows: readonly Record<string, FieldValue>[]): Record<string, FieldValue | undefined>[] {
   const out: Record<string, FieldValue | undefined>[] = [];
   // Lookup stages ignore the run context (they read no subsearch).
-  const noRun = { open: () => assert.fail('a lookup stage opened a subsearch run') };
+  const noRun = { open: () => assert.fail('a lookup stage opened a subsearch run'), events: () => [] };
   const sink = stage({ push: (r) => out.push({ ...r }), end: () => undefined }, noRun);
   for (const r of rows) sink.push(row(r));
   sink.end();
