@@ -34,17 +34,19 @@ export function appendStage(plan: SubPlan): Stage {
 export function appendpipeStage(stages: readonly Stage[]): Stage {
   return (next, run) => {
     const rows: Row[] = [];
+    const produced: Row[] = [];
+    // Built now, not at the end: a subsearch inside (join, append) must see the events from the start.
+    let sink: RowSink = { push: (r) => void produced.push(r), end: () => undefined };
+    for (let i = stages.length - 1; i >= 0; i--) sink = (stages[i] as Stage)(sink, run);
+    const inner = sink;
     return {
       push(row) {
         rows.push(row);
         next.push(row);
       },
       end() {
-        const produced: Row[] = [];
-        let sink: RowSink = { push: (r) => void produced.push(r), end: () => undefined };
-        for (let i = stages.length - 1; i >= 0; i--) sink = (stages[i] as Stage)(sink, run);
-        for (const r of rows) sink.push(r);
-        sink.end();
+        for (const r of rows) inner.push(r);
+        inner.end();
         for (const r of produced) next.push(r);
         next.end();
       },
