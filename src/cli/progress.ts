@@ -35,7 +35,9 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
       last = now;
       const secs = (now - start) / 1000;
       const rate = secs > 0 ? Math.round(events / secs) : 0;
-      stream.write(`\r\x1b[2K  reading: ${formatBytes(bytes)}, ${formatCount(events)} events, ${formatCount(rate)} events/s`);
+      const mbs = secs > 0 ? bytes / 1048576 / secs : 0;
+      // Events skipped by the pre-filter are not parsed, so bytes/s is the honest speed.
+      stream.write(`\r\x1b[2K  reading: ${formatBytes(bytes)} at ${mbs.toFixed(0)} MB/s, ${formatCount(events)} events parsed (${formatCount(rate)}/s)`);
       shown = true;
     },
     done() {
