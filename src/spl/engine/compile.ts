@@ -367,7 +367,7 @@ function planStage(cmd: Command, env: Env, subs: Plan[], needs: Needs): Stage {
     case 'streamstats':
       return streamstatsStage(cmd.by, statsAggs(cmd.aggregations, env, 'streamstats'), streamstatsOptions(cmd, env));
     case 'timechart':
-      return chartStage({ over: '_time', bucket: cmd.binSpan.seconds, splitBy: cmd.splitBy, series: cmd.series, aggregations: cmd.aggregations, aggs: statsAggs(cmd.aggregations, env, 'timechart') });
+      return chartStage({ over: '_time', bucket: cmd.binSpan?.seconds ?? 'auto', splitBy: cmd.splitBy, series: cmd.series, aggregations: cmd.aggregations, aggs: statsAggs(cmd.aggregations, env, 'timechart') });
     case 'chart':
       return chartStage({ over: cmd.over, splitBy: cmd.splitBy, series: cmd.series, aggregations: cmd.aggregations, aggs: statsAggs(cmd.aggregations, env, 'chart') });
     case 'top':

@@ -361,6 +361,11 @@ export function addtotalsStage(cmd: AddtotalsCommand): Stage {
 /** Spans `bins=` picks from for times, in seconds. */
 const TIME_SPANS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400, 604800, 2592000, 31536000];
 
+/** The smallest standard time span that covers `lo`..`hi` in at most `bins` buckets. */
+export function autoTimeSpan(lo: number, hi: number, bins: number): number {
+  return TIME_SPANS.find((s) => Math.floor(hi / s) - Math.floor(lo / s) + 1 <= bins) ?? (TIME_SPANS[TIME_SPANS.length - 1] as number);
+}
+
 /**
  * bin: replaces a value by the start of its bucket. For `_time` and spans
  * with a time unit the result is the bucket's start (epoch seconds, UTC
@@ -408,7 +413,7 @@ export function binStage(cmd: BinCommand): Stage {
       end() {
         const range = hi >= lo ? hi - lo : 0;
         let size: number;
-        if (isTime) size = TIME_SPANS.find((s) => Math.floor(hi / s) - Math.floor(lo / s) + 1 <= bins) ?? (TIME_SPANS[TIME_SPANS.length - 1] as number);
+        if (isTime) size = autoTimeSpan(lo, hi, bins);
         else {
           size = 1;
           while (range > 0 && Math.floor(hi / size) - Math.floor(lo / size) + 1 > bins) size *= 10;

@@ -6,6 +6,7 @@
 import type { Aggregation, ByField, SeriesLimit, TopCommand } from '../language/ast.js';
 import { newRow, scalarToString, toNumber, valuesOf, type Row, type Scalar } from '../values.js';
 import type { Accumulator } from './aggregate.js';
+import { autoTimeSpan } from './row-stages.js';
 import { comboId, copyRow, groupCombos, rowTime, type GroupSpec, type Stage } from './stages.js';
 
 type Aggs = GroupSpec['aggregations'];
@@ -160,21 +161,24 @@ const COUNTING = new Set(['count', 'c', 'dc', 'distinct_count', 'estdc']);
  */
 export function chartStage(opts: {
   readonly over: string | undefined;
-  readonly bucket?: number;
+  /** Bucket size in seconds for timechart; `auto`: picked from the data (see `autoTimeSpan`). */
+  readonly bucket?: number | 'auto';
   readonly splitBy: string | undefined;
   readonly series: SeriesLimit;
   readonly aggregations: readonly Aggregation[];
   readonly aggs: Aggs;
 }): Stage {
-  const { over, bucket, splitBy, aggs, series } = opts;
+  const { over, splitBy, aggs, series } = opts;
+  let bucket = opts.bucket === 'auto' ? undefined : opts.bucket;
+  const floorKeys = (keys: readonly (Scalar | undefined)[], size: number): (Scalar | undefined)[] =>
+    keys.map((k) => {
+      const n = k === undefined ? undefined : toNumber(k);
+      return n === undefined ? k : Math.floor(n / size) * size;
+    });
   const keysOf = (row: Row): readonly (Scalar | undefined)[] => {
     if (over === undefined) return [undefined];
     const keys = valuesOf(row[over]);
-    if (bucket === undefined) return keys;
-    return keys.map((k) => {
-      const n = toNumber(k);
-      return n === undefined ? k : Math.floor(n / bucket) * bucket;
-    });
+    return bucket === undefined ? keys : floorKeys(keys, bucket);
   };
   const splitsOf = (row: Row): readonly string[] => {
     if (splitBy === undefined) return [''];
@@ -191,6 +195,13 @@ export function chartStage(opts: {
         if (keys.length > 0 && splits.length > 0) input.push({ row, keys, splits });
       },
       end() {
+        if (opts.bucket === 'auto') {
+          // The span needs the whole time range, so keys were kept unfloored until now.
+          const times = input.flatMap((e) => e.keys.map((k) => (k === undefined ? undefined : toNumber(k)))).filter((n): n is number => n !== undefined);
+          const size = autoTimeSpan(times.length ? Math.min(...times) : 0, times.length ? Math.max(...times) : 0, 100);
+          bucket = size;
+          for (const e of input) e.keys = floorKeys(e.keys, size);
+        }
         const aggregate = (rename: (split: string) => string | undefined) => {
           const cells = new Map<string, { key: Scalar | undefined; splits: Map<string, Accumulator[]> }>();
           for (const { row, keys, splits } of input) {

@@ -421,7 +421,8 @@ export interface SeriesLimit {
 
 export interface TimechartCommand {
   readonly kind: 'timechart';
-  readonly binSpan: TimeSpan;
+  /** Absent: picked from the data's time range (at most 100 buckets). */
+  readonly binSpan?: TimeSpan;
   readonly aggregations: readonly Aggregation[];
   readonly splitBy?: string;
   readonly series: SeriesLimit;

@@ -994,8 +994,7 @@ export class Parser {
     if (aggregations.length === 0) throw s.error('spl.syntax', 'timechart needs an aggregation, e.g. "count"', { start, end: s.pos }, { command: 'timechart' });
     return {
       kind: 'timechart',
-      // Splunk picks a span from the search's time range when none is given; spelunk has no range, so 30m.
-      binSpan: binSpan ?? { seconds: 1800, text: '30m' },
+      ...(binSpan ? { binSpan } : {}),
       aggregations,
       ...(splitBy !== undefined ? { splitBy } : {}),
       series,
