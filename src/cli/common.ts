@@ -1,7 +1,7 @@
 /** What `hunt` and `search` share: options, macros, diagnostics on stderr, output, exit codes. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { builtinMacros, formatIssue, loadMacroDir, mergeMacros, type ContentIssue, type Macro } from '../content/index.js';
+import { LookupStore, builtinMacros, formatIssue, loadMacroDir, mergeMacros, type ContentIssue, type Macro } from '../content/index.js';
 import type { ReadDiagnostic } from '../events/types.js';
 import type { ReadSummary } from '../readers/index.js';
 import { formatBytes, formatCount } from './progress.js';
@@ -63,6 +63,16 @@ export function loadMacros(contentDir: string | undefined, report: (issue: Conte
     throw new UsageError(`--content ${contentDir}: no readable macros/ folder`);
   }
   return mergeMacros(builtin, macros);
+}
+
+/** The lookup tables of `--content DIR` (its `lookups/` folder), or none. */
+export function loadLookups(contentDir: string | undefined, report: (issue: ContentIssue) => void): LookupStore | undefined {
+  if (contentDir === undefined) return undefined;
+  const dir = contentDir.replace(/\/+$/, '') + '/lookups';
+  if (!existsSync(dir)) return undefined;
+  const { store, issues } = LookupStore.fromDir(dir);
+  issues.filter((i) => i.severity === 'error').forEach(report);
+  return store;
 }
 
 /** Prints reader diagnostics on stderr: `file:line: code: message`, at most `limit` of them. */

@@ -280,6 +280,29 @@ export interface LookupStoreOptions {
  * default match settings. A KV store definition is an empty collection with its
  * `fields_list` columns (what a fresh Splunk install has) until something writes to it.
  */
+/**
+ * Lookups Splunk Enterprise Security provides and ESCU detections use without
+ * shipping them: the asset and identity collections. spelunk has no asset or
+ * identity inventory, so they are what a fresh ES install has: empty
+ * collections with their columns (searches run; nothing matches).
+ */
+const kv = (name: string, fieldsList: readonly string[]): LookupDefinition => ({
+  name,
+  kind: 'kvstore',
+  collection: name,
+  fieldsList,
+  matchTypes: {},
+  caseSensitive: false,
+  minMatches: 0,
+  maxMatches: 1,
+  file: '(Splunk Enterprise Security)',
+});
+export const WELL_KNOWN_COLLECTIONS: readonly LookupDefinition[] = [
+  kv('asset_lookup_by_str', ['asset', 'ip', 'mac', 'nt_host', 'dns', 'owner', 'priority', 'lat', 'long', 'city', 'country', 'bunit', 'category', 'pci_domain', 'is_expected', 'should_timesync', 'should_update', 'requires_av', 'asset_tag']),
+  kv('asset_lookup_by_cidr', ['asset', 'ip', 'mac', 'nt_host', 'dns', 'owner', 'priority', 'lat', 'long', 'city', 'country', 'bunit', 'category', 'pci_domain', 'is_expected', 'should_timesync', 'should_update', 'requires_av', 'asset_tag']),
+  kv('identity_lookup_expanded', ['identity', 'prefix', 'nick', 'first', 'last', 'suffix', 'email', 'phone', 'phone2', 'managedBy', 'priority', 'bunit', 'category', 'watchlist', 'startDate', 'endDate', 'work_city', 'work_country', 'work_lat', 'work_long', 'identity_tag', 'objectSid', 'downLevelDomainName']),
+];
+
 export class LookupStore {
   /** Problems found while parsing tables on first use. */
   readonly issues: ContentIssue[] = [];
@@ -292,6 +315,7 @@ export class LookupStore {
     private readonly options: LookupStoreOptions = {},
   ) {
     this.defs = new Map(definitions);
+    for (const d of WELL_KNOWN_COLLECTIONS) if (!this.defs.has(d.name)) this.defs.set(d.name, d);
     for (const d of this.defs.values()) if (d.filename !== undefined) this.byFile.set(basename(d.filename), d);
   }
 

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildAlerts } from '../alerting/index.js';
-import type { Detection, MacroTable } from '../content/index.js';
+import type { Detection, LookupStore, MacroTable } from '../content/index.js';
 import type { ReadDiagnostic } from '../events/types.js';
 import { SplError } from '../spl/language/errors.js';
 import { compileDetection, execOptions } from './hunt.js';
@@ -45,6 +45,7 @@ export async function runContentTests(
   macros: MacroTable,
   attackDataDir: string,
   onDiagnostic?: (d: ReadDiagnostic) => void,
+  lookups?: LookupStore,
 ): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
   const exec = execOptions();
@@ -57,7 +58,7 @@ export async function runContentTests(
         out.push({ ...base, status: 'missing-data', reason: data.length === 0 ? 'the test names no attack_data' : `not found under ${attackDataDir}: ${missing.map((m) => m.url).join(', ')}`, rows: 0, events: 0 });
         continue;
       }
-      const compiled = compileDetection(d, macros, exec);
+      const compiled = compileDetection(d, macros, exec, lookups);
       if (compiled instanceof SplError) {
         out.push({ ...base, status: 'error', reason: compiled.format(), rows: 0, events: 0 });
         continue;

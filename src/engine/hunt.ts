@@ -4,7 +4,7 @@
  * the other detections still run.
  */
 import { buildAlerts, type Alert } from '../alerting/index.js';
-import type { Detection, MacroTable } from '../content/index.js';
+import type { Detection, LookupStore, MacroTable } from '../content/index.js';
 import type { ReadDiagnostic } from '../events/types.js';
 import type { ReadSummary } from '../readers/index.js';
 import { compileSearch, type CompiledSearch, type SearchResult } from '../spl/engine/compile.js';
@@ -19,6 +19,8 @@ import { scalarToString, valuesOf } from '../spl/values.js';
 export interface HuntOptions {
   readonly detections: readonly Detection[];
   readonly macros: MacroTable;
+  /** Lookup tables (`--content DIR/lookups`) for `lookup`, `inputlookup`, `outputlookup`. */
+  readonly lookups?: LookupStore;
   readonly paths: readonly string[];
   readonly exec?: Partial<ExecOptions>;
   readonly noPrefilter?: boolean;
@@ -48,9 +50,9 @@ export function execOptions(exec: Partial<ExecOptions> = {}): ExecOptions {
 }
 
 /** Compiles one detection's search, or returns the SplError that stops it. */
-export function compileDetection(d: Detection, macros: MacroTable, exec: ExecOptions): CompiledSearch | SplError {
+export function compileDetection(d: Detection, macros: MacroTable, exec: ExecOptions, lookups?: LookupStore): CompiledSearch | SplError {
   try {
-    return compileSearch(d.search, { macros: mapResolver(macros), catalog, exec });
+    return compileSearch(d.search, { macros: mapResolver(macros), catalog, exec, ...(lookups ? { lookups, lookupWriter: lookups } : {}) });
   } catch (err) {
     if (err instanceof SplError) return err;
     throw err;
@@ -59,7 +61,7 @@ export function compileDetection(d: Detection, macros: MacroTable, exec: ExecOpt
 
 export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const exec = execOptions(opts.exec);
-  const compiled = opts.detections.map((d) => ({ d, c: compileDetection(d, opts.macros, exec) }));
+  const compiled = opts.detections.map((d) => ({ d, c: compileDetection(d, opts.macros, exec, opts.lookups) }));
   const runnable = compiled.filter((x): x is { d: Detection; c: CompiledSearch } => !(x.c instanceof SplError));
   const rebuilder = opts.rebuildParents ? new ParentRebuilder() : undefined;
   const outcome = await runSearches(

@@ -4,6 +4,7 @@
  * hide the commands after it), lookup references, and whether the engine can
  * compile it. Pure.
  */
+import type { LookupCatalog } from '../spl/engine/lookup.js';
 import { CIM_CATALOG } from '../cim/catalog.js';
 import { lookupMacro, type MacroTable } from '../content/index.js';
 import type { Command, EvalExpr, SearchExpr } from '../spl/language/ast.js';
@@ -58,7 +59,7 @@ export interface SearchAnalysis {
 }
 
 /** Analyses `query` with the macros in `macros`. Never throws for a bad query. */
-export function analyzeSearch(query: string, macros: MacroTable): SearchAnalysis {
+export function analyzeSearch(query: string, macros: MacroTable, lookupCatalog?: LookupCatalog): SearchAnalysis {
   const macroCalls = findMacroCalls(query, macros);
   const resolver = mapResolver(macros);
   let expansion: Expansion;
@@ -77,7 +78,7 @@ export function analyzeSearch(query: string, macros: MacroTable): SearchAnalysis
   let compiled = false;
   if (!parseError && unsupportedCommands.length === 0) {
     try {
-      compileSearch(query, { macros: resolver, catalog: CIM_CATALOG, exec: { now: 0, timezone: 'UTC' } });
+      compileSearch(query, { macros: resolver, catalog: CIM_CATALOG, exec: { now: 0, timezone: 'UTC' }, ...(lookupCatalog ? { lookups: lookupCatalog } : {}) });
       compiled = true;
     } catch (err) {
       if (!(err instanceof SplError)) throw err;

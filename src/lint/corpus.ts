@@ -2,6 +2,7 @@
  * Corpus figures over ESCU's detections: how many parse, how many the engine
  * supports, and what it lacks. Shared by scripts/corpus.ts and the corpus test.
  */
+import { LookupStore } from '../content/index.js';
 import { join, relative, resolve } from 'node:path';
 import { builtinMacros, loadDetections, loadMacroDir, mergeMacros, packageRoot, type ContentIssue } from '../content/index.js';
 import { lookupFunction } from '../spl/eval/functions.js';
@@ -37,9 +38,10 @@ export function runCorpus(escu = escuDir()): CorpusReport {
   const detectionsDir = join(escu, 'detections');
   const macros = mergeMacros(builtinMacros(), loadMacroDir(join(escu, 'macros')).macros);
   const { detections, issues } = loadDetections([detectionsDir]);
+  const lookups = LookupStore.fromDir(join(escu, 'lookups')).store;
   const entries: CorpusEntry[] = [];
   for (const d of detections) {
-    const a = analyzeSearch(d.search, macros);
+    const a = analyzeSearch(d.search, macros, lookups);
     const functions = new Set<string>();
     for (const { expr } of evalExprs(a)) for (const e of walkEval(expr)) if (e.kind === 'call' && !lookupFunction(e.name)) functions.add(e.name);
     entries.push({

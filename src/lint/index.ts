@@ -18,7 +18,7 @@ const SEVERITY_ORDER: Readonly<Record<LintSeverity, number>> = { error: 0, warni
 
 /** Lints one loaded detection. `yamlText`, when given, lets positions point into the YAML file. */
 export function lintDetection(detection: Detection, context: LintContext, yamlText?: string): LintRecord {
-  const analysis = analyzeSearch(detection.search, context.macros);
+  const analysis = analyzeSearch(detection.search, context.macros, context.lookupCatalog);
   const positions = yamlText !== undefined ? yamlPositions(yamlText, detection.search) : searchTextPositions(detection.search);
   const diagnostics: LintDiagnostic[] = [];
   for (const code of RULE_CODES) {

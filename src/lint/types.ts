@@ -2,6 +2,7 @@
  * The lint data model: diagnostics with stable codes, one record per detection,
  * and the rule interface. Pure types; no `node:*`.
  */
+import type { LookupCatalog } from '../spl/engine/lookup.js';
 import type { Detection, MacroTable } from '../content/index.js';
 import type { Span } from '../spl/language/errors.js';
 import type { SearchAnalysis } from './analyze.js';
@@ -37,6 +38,8 @@ export interface LintContext {
   readonly macros: MacroTable;
   /** Names and file names of known lookups (`--content DIR/lookups/*.yml`); undefined: lookups are not checked. */
   readonly lookups?: ReadonlySet<string>;
+  /** The lookup tables themselves, so searches using them can be compiled (`supported`). */
+  readonly lookupCatalog?: LookupCatalog;
 }
 
 /** Where a rule's finding is: a span of the search text (as written), or a YAML path (`tags.message`). */

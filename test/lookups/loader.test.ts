@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { LookupStore, formatIssue, loadLookupDir, parseLookupYaml, parseMatchType } from '../../src/content/index.js';
+import { WELL_KNOWN_COLLECTIONS, LookupStore, formatIssue, loadLookupDir, parseLookupYaml, parseMatchType } from '../../src/content/index.js';
 import { ESCU, FIXTURES } from '../support/paths.js';
 
 const GOOD = join(FIXTURES, 'lookups', 'good');
@@ -120,11 +120,12 @@ describe('ESCU lookups corpus', () => {
     const yml = readdirSync(ESCU_LOOKUPS).filter((n) => n.endsWith('.yml'));
     const { store, issues } = LookupStore.fromDir(ESCU_LOOKUPS);
     assert.deepEqual(issues.map(formatIssue), []);
-    assert.equal(store.names().length, yml.length);
+    // ESCU's own definitions, plus the Enterprise Security collections ESCU uses without shipping.
+    assert.equal(store.names().length, yml.length + WELL_KNOWN_COLLECTIONS.length);
     assert.equal(yml.length, 79);
     const kinds = { csv: 0, kvstore: 0, mlmodel: 0 };
     for (const n of store.names()) kinds[store.definition(n)?.kind ?? 'csv']++;
-    assert.deepEqual(kinds, { csv: 50, kvstore: 24, mlmodel: 5 });
+    assert.deepEqual(kinds, { csv: 50, kvstore: 24 + WELL_KNOWN_COLLECTIONS.length, mlmodel: 5 });
     const checked = store.checkAll();
     assert.equal(checked.filter((i) => i.severity === 'error').length, 0, checked.map(formatIssue).join('\n'));
     // Four ESCU definitions name a match_type field their CSV does not have (ESCU's own mistakes).

@@ -12,6 +12,7 @@ import {
   checkFormat,
   checkZone,
   inputFailed,
+  loadLookups,
   loadMacros,
   parseCommandArgs,
   summaryLine,
@@ -62,6 +63,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   let contentFailed = false;
 
   const macros = loadMacros(values.content, (i) => diags.content(i));
+  const lookups = loadLookups(values.content, (i) => diags.content(i));
   let detections: Detection[];
   if (values.detections && values.detections.length > 0) {
     const loaded = loadDetections(values.detections);
@@ -80,6 +82,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   const result = await hunt({
     detections,
     macros,
+    ...(lookups ? { lookups } : {}),
     paths: positionals,
     exec: { timezone },
     ...(values['no-prefilter'] ? { noPrefilter: true } : {}),

@@ -5,7 +5,7 @@ import { packageRoot, yamlFilesUnder } from '../../content/index.js';
 import { renderLintJsonl, renderLintTable } from '../../lint/format.js';
 import { lintFile, type LintContext, type LintRecord } from '../../lint/index.js';
 import { loadLookupNames } from '../../lint/load.js';
-import { DiagnosticPrinter, EXIT, UsageError, loadMacros, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
+import { DiagnosticPrinter, EXIT, UsageError, loadLookups, loadMacros, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
 import { LINT_HELP } from '../help.js';
 import { renderLintSarif } from '../reporters/sarif.js';
 
@@ -31,7 +31,8 @@ export async function lintCommand(argv: readonly string[], io: Io): Promise<Exit
   const printer = new DiagnosticPrinter(io);
   const macros = loadMacros(values.content, (i) => printer.content(i));
   const lookups = values.content !== undefined ? loadLookupNames(join(values.content, 'lookups')) : undefined;
-  const context: LintContext = { macros, ...(lookups ? { lookups } : {}) };
+  const lookupCatalog = loadLookups(values.content, () => {});
+  const context: LintContext = { macros, ...(lookups ? { lookups } : {}), ...(lookupCatalog ? { lookupCatalog } : {}) };
 
   const records: LintRecord[] = [];
   for (const path of positionals) {

@@ -12,6 +12,7 @@ import {
   checkFormat,
   checkZone,
   inputFailed,
+  loadLookups,
   loadMacros,
   parseCommandArgs,
   summaryLine,
@@ -44,7 +45,8 @@ export async function searchCommand(argv: readonly string[], io: Io): Promise<Ex
   const timezone = checkZone(values.tz);
   const diags = new DiagnosticPrinter(io);
   const macros = loadMacros(values.content, (i) => diags.content(i));
-  const compiled = compileSearch(query, { macros: mapResolver(macros), catalog, exec: execOptions({ timezone }) });
+  const lookups = loadLookups(values.content, (i) => diags.content(i));
+  const compiled = compileSearch(query, { macros: mapResolver(macros), catalog, exec: execOptions({ timezone }), ...(lookups ? { lookups, lookupWriter: lookups } : {}) });
 
   const progress = createProgress(io.stderr, !values.quiet);
   const started = performance.now();

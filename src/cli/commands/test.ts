@@ -1,7 +1,7 @@
 /** `spelunk test`: replays detections' ESCU tests over local attack data. */
 import { loadDetections } from '../../content/index.js';
 import { runContentTests, type TestOutcome } from '../../engine/content-test.js';
-import { DiagnosticPrinter, EXIT, UsageError, loadMacros, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
+import { DiagnosticPrinter, EXIT, UsageError, loadLookups, loadMacros, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
 import { TEST_HELP } from '../help.js';
 import { renderTable } from '../reporters/table.js';
 import { newRow } from '../../spl/values.js';
@@ -25,11 +25,12 @@ export async function testCommand(argv: readonly string[], io: Io): Promise<Exit
   const dir = values['attack-data'] ?? 'attack_data';
   const diags = new DiagnosticPrinter(io);
   const macros = loadMacros(values.content, (i) => diags.content(i));
+  const lookups = loadLookups(values.content, (i) => diags.content(i));
   const loaded = loadDetections(positionals);
   for (const i of loaded.issues) diags.content(i);
   const withTests = loaded.detections.filter((d) => d.tests.length > 0);
   if (withTests.length === 0) throw new UsageError(`no detection with tests in ${positionals.join(', ')}`);
-  const outcomes = await runContentTests(withTests, macros, dir, (d) => diags.read(d));
+  const outcomes = await runContentTests(withTests, macros, dir, (d) => diags.read(d), lookups);
   diags.finish();
   writeOutput(io, values.output, format === 'jsonl' ? outcomes.map((o) => JSON.stringify(o) + '\n').join('') : renderOutcomes(outcomes));
   const passed = outcomes.filter((o) => o.status === 'pass').length;

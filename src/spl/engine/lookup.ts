@@ -676,7 +676,10 @@ export function parseInputlookupArgs(text: string): { spec: InputlookupSpec; whe
   const { opts, rest } = options(tokenize(head));
   const nameTok = rest[0];
   if (!nameTok) throw new LookupError('spl.syntax', 'inputlookup needs a table name', { offset: head.length });
-  const extra = rest[1];
+  // Splunk also takes the options after the table name (ESCU writes `| inputlookup t append=t`).
+  const after = options(rest.slice(1));
+  for (const [k, v] of after.opts) opts.set(k, v);
+  const extra = after.rest[0];
   if (extra) throw new LookupError('spl.syntax', `unexpected ${JSON.stringify(extra.text)} after the table name (WHERE?)`, { offset: extra.offset });
   const spec: { -readonly [K in keyof InputlookupSpec]: InputlookupSpec[K] } = { name: nameTok.text };
   for (const [k, v] of opts) {

@@ -129,6 +129,11 @@ export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'dbinspect', 'metadata', 'loadjob', 'savedsearch', 'typer', 'filldown', 'highlight', 'iconify', 'outputcsv',
   'inputcsv', 'rangemap', 'relevancy', 'reltime', 'scrub', 'searchtxn', 'selfjoin', 'set', 'trendline', 'xpath',
   'multikv', 'kv', 'eventcount', 'gentimes', 'makecontinuous', 'fieldsummary', 'geostats', 'walklex',
+  'outlier', 'associate', 'contingency', 'correlate', 'diff', 'erex', 'findtypes', 'gauge', 'history', 'input',
+  'inputintelligence', 'mcollect', 'meventcollect', 'mpreview', 'msearch', 'mcatalog', 'redistribute', 'require',
+  'script', 'run', 'showperc', 'tags', 'tscollect', 'x11', 'audit', 'overlap', 'concurrency',
+  // Commands of Splunkbase apps that ESCU detections call (CyberChef, URL Toolbox, MLTK, DSDL, ...).
+  'cyberchef', 'ut_parse_extended', 'ut_shannon', 'score', 'summary',
 ];
 
 const AGG_AS = /^as$/i;
@@ -1151,6 +1156,8 @@ export class Parser {
     if (s.peek() !== '"') {
       const save = s.pos;
       const w = s.readSearchWord();
+      // `regex f = "re"`: Splunk allows spaces around the operator.
+      s.skipWs();
       if (w.text !== '' && s.text.startsWith('!=', s.pos)) {
         field = w.text;
         negate = true;
