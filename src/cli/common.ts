@@ -58,7 +58,8 @@ export function loadMacros(contentDir: string | undefined, report: (issue: Conte
   if (contentDir === undefined) return builtin;
   const dir = contentDir.replace(/\/+$/, '') + '/macros';
   const { macros, issues } = loadMacroDir(dir);
-  issues.forEach(report);
+  // Warnings about a content folder's YAML style are `spelunk lint`'s business, not every search's.
+  issues.filter((i) => i.severity === 'error').forEach(report);
   if (issues.some((i) => i.code === 'content.unreadable' && i.file === dir)) {
     throw new UsageError(`--content ${contentDir}: no readable macros/ folder`);
   }

@@ -213,6 +213,27 @@ describe('spelunk search', () => {
     );
   });
 
+  it('uses the lookups of --content (ESCU lookup definitions and CSVs)', async () => {
+    const r = await cli(
+      'search',
+      '| tstats count from datamodel=Endpoint.Processes by Processes.process_name | rename Processes.process_name as filename | lookup is_windows_system_file filename OUTPUT systemFile | table filename systemFile',
+      EXAMPLES,
+      '--content',
+      join(REPO_ROOT, '..', 'shared', 'escu'),
+      '--format',
+      'jsonl',
+      '--quiet',
+    );
+    assert.equal(r.code, 0, r.err);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    assert.equal(rows.find((x) => x['filename'] === 'cmd.exe')?.['systemFile'], 'true');
+    assert.equal(rows.find((x) => x['filename'] === 'UMWorkerProcess.exe')?.['systemFile'], 'false', "default_match 'false'");
+    assert.equal(r.err, '');
+    const without = await cli('search', '| tstats count from datamodel=Endpoint.Processes | lookup is_windows_system_file filename', EXAMPLES);
+    assert.equal(without.code, 2);
+    assert.match(without.err, /lookup/);
+  });
+
   it('shows a syntax error with a caret under the bad spot, exit code 2', async () => {
     const r = await cli('search', '| tstats count from datamodel=Endpoint.Processes | statz count', EXAMPLES);
     assert.equal(r.code, 2);
