@@ -5,22 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { cli } from '../support/cli.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 
-function fakeStream(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', isTTY: false, write(chunk: string | Uint8Array) { s.text += String(chunk); return true; } };
-  return s as unknown as NodeJS.WriteStream & { text: string };
-}
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = fakeStream();
-  const stderr = fakeStream();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'spelunk-cli-'));

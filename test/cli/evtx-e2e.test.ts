@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import type { WinEvent } from '../../src/events/types.js';
 import { parseEventXml } from '../../src/readers/index.js';
 import { nineDigits, recordOf } from '../evtx/fixtures.js';
 import { writeEvtx } from '../evtx/writer.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { cli } from '../support/cli.js';
 
 const XML = join(REPO_ROOT, 'examples', 'exch01-sysmon.xml');
 
@@ -28,17 +28,7 @@ function events(): WinEvent[] {
     });
 }
 
-function sink(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', isTTY: false, write(c: string | Uint8Array) { s.text += String(c); return true; } };
-  return s as unknown as NodeJS.WriteStream & { text: string };
-}
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 describe('EVTX input end to end', () => {
   const dir = mkdtempSync(join(tmpdir(), 'spelunk-evtx-'));

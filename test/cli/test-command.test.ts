@@ -4,21 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import { localAttackData } from '../../src/engine/content-test.js';
 import { ESCU, REPO_ROOT } from '../support/paths.js';
+import { cli } from '../support/cli.js';
 
-function sink(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', isTTY: false, write(c: string | Uint8Array) { s.text += String(c); return true; } };
-  return s as unknown as NodeJS.WriteStream & { text: string };
-}
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 const DATA = join(REPO_ROOT, 'test', 'fixtures', 'attack_data');
 const FLAGSHIP_V1 = join(ESCU, 'flagship', 'unified_messaging_service_spawning_a_process.v1.yml');

@@ -4,9 +4,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import { reviewExchangeLogs, type ExchangeReview } from '../../src/exchange/index.js';
 import { FIXTURES } from '../support/paths.js';
+import { cli } from '../support/cli.js';
 
 const COMPROMISED = join(FIXTURES, 'exchange', 'compromised');
 const CLEAN = join(FIXTURES, 'exchange', 'clean');
@@ -165,17 +165,7 @@ describe('reviewExchangeLogs: clean folder', () => {
   });
 });
 
-function fakeStream(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', isTTY: false, write(chunk: string | Uint8Array) { s.text += String(chunk); return true; } };
-  return s as unknown as NodeJS.WriteStream & { text: string };
-}
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = fakeStream();
-  const stderr = fakeStream();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 describe('spelunk exchange', () => {
   it('table: each check with status, evidence and log ages; exit 1 when something is found', async () => {

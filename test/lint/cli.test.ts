@@ -2,23 +2,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import { ESCU, FIXTURES } from '../support/paths.js';
+import { cli } from '../support/cli.js';
 
 const DIR = join(FIXTURES, 'lint');
 const CONTENT = join(DIR, 'content');
 
-function fakeStream(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', isTTY: false, write(chunk: string | Uint8Array) { s.text += String(chunk); return true; } };
-  return s as unknown as NodeJS.WriteStream & { text: string };
-}
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = fakeStream();
-  const stderr = fakeStream();
-  const code = await main(argv, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 describe('spelunk lint', () => {
   it('exit 1 when an error is found (flagship v1), 0 when only warnings (v2)', async () => {

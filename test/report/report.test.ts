@@ -12,19 +12,16 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { captureStream } from '../support/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const browserSkip = !existsSync(CHROMIUM) && process.env['CI'] !== 'true' ? `${CHROMIUM} is not installed (CI installs it)` : false;
 
-function sink(): NodeJS.WriteStream & { text: string } {
-  const s = { text: '', isTTY: false, write(c: string | Uint8Array) { s.text += String(c); return true; } };
-  return s as unknown as NodeJS.WriteStream & { text: string };
-}
 
 async function makeReport(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'spelunk-report-'));
   const file = join(dir, 'report.html');
-  const code = await main(['hunt', join(REPO_ROOT, 'examples'), '--report', file, '--rebuild-parents', '--quiet'], { stdout: sink(), stderr: sink() });
+  const code = await main(['hunt', join(REPO_ROOT, 'examples'), '--report', file, '--rebuild-parents', '--quiet'], { stdout: captureStream(), stderr: captureStream() });
   assert.equal(code, 1);
   return file;
 }

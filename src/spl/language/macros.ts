@@ -98,50 +98,23 @@ export function expandMacros(query: string, macros: MacroResolver): Expansion {
   const src = blankComments(query);
   const segments: Segment[] = [];
   let out = '';
-  let i = 0;
   let plainStart = 0;
-  let inQuote = false;
   const flushPlain = (end: number): void => {
     if (end > plainStart) {
       segments.push({ outStart: out.length, outEnd: out.length + (end - plainStart), srcStart: plainStart, srcEnd: end, macro: false });
       out += src.slice(plainStart, end);
     }
   };
-  while (i < src.length) {
-    const c = src[i] as string;
-    if (inQuote) {
-      if (c === '\\') {
-        i += 2;
-        continue;
-      }
-      if (c === '"') inQuote = false;
-      i++;
-      continue;
+  for (const call of macroCalls(src)) {
+    if (call.end < 0) {
+      throw new SplError('spl.unterminated-macro', 'unterminated macro call: missing closing backtick', { start: call.start, end: src.length }, query);
     }
-    if (c === '\\' && src[i + 1] === '"') {
-      i += 2;
-      continue;
-    }
-    if (c === '"') {
-      inQuote = true;
-      i++;
-      continue;
-    }
-    if (c === '`') {
-      const close = src.indexOf('`', i + 1);
-      if (close < 0) {
-        throw new SplError('spl.unterminated-macro', 'unterminated macro call: missing closing backtick', { start: i, end: src.length }, query);
-      }
-      flushPlain(i);
-      const span = { start: i, end: close + 1 };
-      const body = expandCall(src.slice(i + 1, close), span, macros, query, 0);
-      segments.push({ outStart: out.length, outEnd: out.length + body.length, srcStart: span.start, srcEnd: span.end, macro: true });
-      out += body;
-      i = close + 1;
-      plainStart = i;
-      continue;
-    }
-    i++;
+    flushPlain(call.start);
+    const span = { start: call.start, end: call.end };
+    const body = expandCall(src.slice(call.start + 1, call.end - 1), span, macros, query, 0);
+    segments.push({ outStart: out.length, outEnd: out.length + body.length, srcStart: span.start, srcEnd: span.end, macro: true });
+    out += body;
+    plainStart = call.end;
   }
   flushPlain(src.length);
   return {
@@ -206,9 +179,24 @@ function expandCall(call: string, span: Span, macros: MacroResolver, query: stri
 function expandNested(text: string, span: Span, macros: MacroResolver, query: string, depth: number): string {
   if (!text.includes('`')) return text;
   let out = '';
+  let plainStart = 0;
+  for (const call of macroCalls(text)) {
+    if (call.end < 0) throw new SplError('spl.unterminated-macro', 'unterminated macro call inside a macro definition', span, query);
+    out += text.slice(plainStart, call.start) + expandCall(text.slice(call.start + 1, call.end - 1), span, macros, query, depth);
+    plainStart = call.end;
+  }
+  return out + text.slice(plainStart);
+}
+
+/**
+ * Where the macro calls of `text` are: backtick pairs outside double-quoted
+ * strings (`\"` neither opens nor closes one). `end` is just after the closing
+ * backtick, or -1 when the call is not closed.
+ */
+function macroCalls(text: string): { start: number; end: number }[] {
+  const calls: { start: number; end: number }[] = [];
   let i = 0;
   let inQuote = false;
-  let plainStart = 0;
   while (i < text.length) {
     const c = text[i] as string;
     if (inQuote) {
@@ -231,15 +219,14 @@ function expandNested(text: string, span: Span, macros: MacroResolver, query: st
     }
     if (c === '`') {
       const close = text.indexOf('`', i + 1);
-      if (close < 0) throw new SplError('spl.unterminated-macro', 'unterminated macro call inside a macro definition', span, query);
-      out += text.slice(plainStart, i) + expandCall(text.slice(i + 1, close), span, macros, query, depth);
+      calls.push({ start: i, end: close < 0 ? -1 : close + 1 });
+      if (close < 0) break;
       i = close + 1;
-      plainStart = i;
       continue;
     }
     i++;
   }
-  return out + text.slice(plainStart);
+  return calls;
 }
 
 /** Splits macro arguments on top-level commas, respecting quotes and parentheses. */
