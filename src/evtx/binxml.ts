@@ -15,7 +15,7 @@
  */
 import { ByteReader } from './bytes.js';
 import { EVTX_CODES, EvtxError } from './errors.js';
-import { ARRAY_FLAG, renderValue, VALUE_TYPES, type XmlAttr, type XmlElement, type XmlNode } from './render.js';
+import { ARRAY_FLAG, renderValue, scalarText, VALUE_TYPES, type XmlAttr, type XmlElement, type XmlNode } from './render.js';
 
 export const TOKENS = {
   eof: 0x00,
@@ -383,29 +383,33 @@ class Instantiator {
   }
 
   nodes_(nodes: readonly TNode[], values: readonly TemplateValue[], nesting: number, out: XmlNode[]): void {
-    for (const n of nodes) {
-      switch (n.kind) {
-        case 'text':
-          this.text(out, n.text);
-          break;
-        case 'element':
-          this.element(n, values, nesting, out);
-          break;
-        case 'instance':
-          if (nesting + 1 > this.ctx.maxNestingDepth) throw new EvtxError(EVTX_CODES.tooDeep, n.template.offset, `template instances nested deeper than ${this.ctx.maxNestingDepth}`);
-          this.nodes_(n.template.nodes, n.values, nesting + 1, out);
-          break;
-        case 'subst':
-          this.substContent(n, values, nesting, out, undefined);
-          break;
-      }
+    for (let i = 0; i < nodes.length; i++) this.node(nodes[i]!, values, nesting, out);
+  }
+
+  private node(n: TNode, values: readonly TemplateValue[], nesting: number, out: XmlNode[]): void {
+    switch (n.kind) {
+      case 'text':
+        this.text(out, n.text);
+        break;
+      case 'element':
+        this.element(n, values, nesting, out);
+        break;
+      case 'instance':
+        if (nesting + 1 > this.ctx.maxNestingDepth) throw new EvtxError(EVTX_CODES.tooDeep, n.template.offset, `template instances nested deeper than ${this.ctx.maxNestingDepth}`);
+        this.nodes_(n.template.nodes, n.values, nesting + 1, out);
+        break;
+      case 'subst':
+        this.substContent(n, values, nesting, out, undefined);
+        break;
     }
   }
 
   private element(n: TElement, values: readonly TemplateValue[], nesting: number, out: XmlNode[]): void {
     // A direct array substitution repeats the element once per item (one empty element for an empty array).
     let arrayItems: readonly string[] | undefined;
-    for (const c of n.children) {
+    const kids = n.children;
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i]!;
       if (c.kind === 'subst') {
         const v = values[c.index];
         if (v !== undefined && (v.type & ARRAY_FLAG) !== 0 && (v.type & 0x7f) !== VALUE_TYPES.binXml) {
@@ -420,9 +424,10 @@ class Instantiator {
       this.count(0);
       const children: XmlNode[] = [];
       const item = arrayItems === undefined ? undefined : (arrayItems[i] ?? '');
-      for (const c of n.children) {
+      for (let k = 0; k < kids.length; k++) {
+        const c = kids[k]!;
         if (c.kind === 'subst') this.substContent(c, values, nesting, children, item);
-        else this.nodes_([c], values, nesting, children);
+        else this.node(c, values, nesting, children);
       }
       out.push({ name: n.name, attrs, children });
     }
@@ -446,7 +451,7 @@ class Instantiator {
           continue;
         }
         present = true;
-        text += (v.type & 0x7f) === VALUE_TYPES.binXml ? '' : this.render(v).text;
+        text += (v.type & 0x7f) === VALUE_TYPES.binXml ? '' : this.valueText(v);
       }
       if (present) out.push({ name: a.name, value: text });
     }
@@ -464,7 +469,7 @@ class Instantiator {
       this.text(out, arrayItem);
       return;
     }
-    this.text(out, this.render(v).text);
+    this.text(out, this.valueText(v));
   }
 
   private binXmlValue(v: TemplateValue, nesting: number, out: XmlNode[]): void {
@@ -472,6 +477,12 @@ class Instantiator {
     const first = this.ctx.all.u8At(v.at) & ~MORE_FLAG;
     const p = new Parser(this.ctx, new ByteReader(this.ctx.bytes, v.at, v.at + v.size), nesting + 1, first === TOKENS.openStartElement);
     this.nodes_(p.document(), [], nesting + 1, out);
+  }
+
+  /** The rendered text of a value (no allocation for the common scalar values). */
+  private valueText(v: TemplateValue): string {
+    const t = scalarText(this.ctx.all, v.type, v.at, v.size);
+    return t !== undefined ? t : this.render(v).text;
   }
 
   private render(v: TemplateValue): { text: string; items?: readonly string[] } {

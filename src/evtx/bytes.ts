@@ -142,8 +142,23 @@ export function hexOf(bytes: Uint8Array, start = 0, end = bytes.length): string 
   return s;
 }
 
-/** Decodes `n` UTF-16LE code units at `at` (no bounds check: callers check). */
+/** Keeps a leading U+FEFF (the default decoder would drop it as a byte order mark). */
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+/** Decodes `n` UTF-16LE code units at `at` (no bounds check: callers check); lone surrogates are kept. */
 export function decodeUtf16(bytes: Uint8Array, at: number, n: number): string {
+  if (n < 24) {
+    // Short strings (names, numbers): a plain loop beats the decoder's call overhead.
+    let s = '';
+    for (let i = at, e = at + 2 * n; i < e; i += 2) s += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+    return s;
+  }
+  const s = UTF16.decode(bytes.subarray(at, at + 2 * n));
+  // The decoder turns a lone surrogate into U+FFFD; such strings (rare) are decoded unit by unit.
+  return s.indexOf('\uFFFD') < 0 ? s : decodeUnits(bytes, at, n);
+}
+
+function decodeUnits(bytes: Uint8Array, at: number, n: number): string {
   let out = '';
   const units: number[] = [];
   for (let i = 0; i < n; i++) {

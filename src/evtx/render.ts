@@ -68,9 +68,37 @@ function isoOf(ms: number, fraction9: string): string {
 
 /** FILETIME (100 ns ticks since 1601) as `YYYY-MM-DDTHH:MM:SS.fffffff00Z`. @example fileTimeToIso(132466226266179203n) */
 export function fileTimeToIso(ticks: bigint): string {
+  if (ticks >= 0n && ticks < 0x4000000000000000n) return fileTimeToIsoParts(Number(ticks >> 32n), Number(ticks & 0xffffffffn));
   const secs = ticks / 10_000_000n;
   const frac = Number(ticks % 10_000_000n);
   return isoOf(Number(secs - FILETIME_UNIX_OFFSET_S) * 1000, pad(frac, 7) + '00');
+}
+
+/** Seconds part (`YYYY-MM-DDTHH:MM:SS.`) of the last FILETIME rendered: events come in time order, so most share it. */
+let lastSecs = NaN;
+let lastPrefix = '';
+
+/**
+ * `fileTimeToIso` of the FILETIME `hi × 2³² + lo`, without BigInt for `hi < 2³⁰`
+ * (every date before year 30 000): ticks = hi·429·10⁷ + (hi·4 967 296 + lo), and
+ * the second term stays below 2⁵³.
+ */
+export function fileTimeToIsoParts(hi: number, lo: number): string {
+  if (hi >= 0x40000000) return fileTimeToIso((BigInt(hi) << 32n) | BigInt(lo));
+  const rest = hi * 4967296 + lo;
+  const frac = rest % 10_000_000;
+  const secs = hi * 429 + (rest - frac) / 10_000_000;
+  if (secs !== lastSecs) {
+    const full = isoOf((secs - 11644473600) * 1000, '');
+    lastPrefix = full.slice(0, -1);
+    lastSecs = secs;
+  }
+  return lastPrefix === '' ? '' : lastPrefix + pad7(frac) + '00Z';
+}
+
+function pad7(n: number): string {
+  const s = String(n);
+  return s.length >= 7 ? s : '0000000'.slice(s.length) + s;
 }
 
 /** ISO 8601 UTC (as `fileTimeToIso` writes, or with fewer/more fraction digits) to FILETIME ticks. */
@@ -132,6 +160,12 @@ function latin1(r: ByteReader, at: number, size: number): string {
   return s;
 }
 
+/** A uint64 in decimal or hex, through a Number when exact (below 2⁵³). */
+function u64Text(r: ByteReader, at: number, radix: number): string {
+  const hi = r.u32At(at + 4);
+  return hi < 0x200000 ? (hi * 4294967296 + r.u32At(at)).toString(radix) : r.u64At(at).toString(radix);
+}
+
 /** One value of scalar type `type` (no array flag) occupying `[at, at + size)`. */
 function scalar(r: ByteReader, type: number, at: number, size: number): string {
   r.check(at, size);
@@ -154,10 +188,12 @@ function scalar(r: ByteReader, type: number, at: number, size: number): string {
       return String(r.i32At(at));
     case 0x08:
       return String(r.u32At(at));
-    case 0x09:
-      return String(r.i64At(at));
+    case 0x09: {
+      const hi = r.i32At(at + 4);
+      return hi >= -0x200000 && hi < 0x200000 ? String(hi * 4294967296 + r.u32At(at)) : String(r.i64At(at));
+    }
     case 0x0a:
-      return String(r.u64At(at));
+      return u64Text(r, at, 10);
     case 0x0b:
       return real32(r.f32At(at));
     case 0x0c:
@@ -167,9 +203,9 @@ function scalar(r: ByteReader, type: number, at: number, size: number): string {
     case 0x0f:
       return r.guidAt(at);
     case 0x10:
-      return size === 8 ? '0x' + r.u64At(at).toString(16) : '0x' + r.u32At(at).toString(16);
+      return size === 8 ? '0x' + u64Text(r, at, 16) : '0x' + r.u32At(at).toString(16);
     case 0x11:
-      return fileTimeToIso(r.u64At(at));
+      return fileTimeToIsoParts(r.u32At(at + 4), r.u32At(at));
     case 0x12:
       return sysTimeAt(r, at);
     case 0x13:
@@ -177,7 +213,7 @@ function scalar(r: ByteReader, type: number, at: number, size: number): string {
     case 0x14:
       return '0x' + r.u32At(at).toString(16);
     case 0x15:
-      return '0x' + r.u64At(at).toString(16);
+      return '0x' + u64Text(r, at, 16);
     default:
       // Binary, EvtHandle, EvtXml, BinXML out of element content, and unknown types.
       return hexOf(r.bytes, at, at + size);
@@ -212,6 +248,26 @@ export function renderValue(r: ByteReader, type: number, at: number, size: numbe
     return { text: hexOf(r.bytes, at, at + size), problem: `SID value of size ${size} is malformed` };
   }
   return { text: scalar(r, base, at, size) };
+}
+
+/** Size of fixed-size types by type (0: variable), for the fast path. */
+const FIXED = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (const [k, v] of Object.entries(FIXED_SIZE)) t[Number(k)] = v;
+  return t;
+})();
+
+/**
+ * `renderValue(...).text` of a non-array value that renders without a problem, with
+ * no object allocated; undefined for arrays and for values `renderValue` reports.
+ */
+export function scalarText(r: ByteReader, type: number, at: number, size: number): string | undefined {
+  if (type > 0x7f) return undefined;
+  const fixed = FIXED[type]!;
+  if (fixed !== 0 ? size !== fixed && !(type === 0x0d && size >= 1) : (type === 0x10 && size !== 4 && size !== 8) || (type === 0x13 && (size < 8 || sidSize(r, at) !== size))) {
+    return undefined;
+  }
+  return scalar(r, type, at, size);
 }
 
 function renderArray(r: ByteReader, base: number, at: number, size: number): RenderedValue {
@@ -275,21 +331,18 @@ function escAttr(s: string): string {
  * @example toXml({ name: 'EventID', attrs: [], children: ['1'] }) === '<EventID>1</EventID>'
  */
 export function toXml(e: XmlElement): string {
-  const parts: string[] = [];
-  const walk = (el: XmlElement): void => {
-    let open = '<' + el.name;
-    for (const a of el.attrs) open += ` ${a.name}='${escAttr(a.value)}'`;
-    if (el.children.length === 0) {
-      parts.push(open + '/>');
-      return;
-    }
-    parts.push(open + '>');
-    for (const c of el.children) {
-      if (typeof c === 'string') parts.push(escText(c));
-      else walk(c);
-    }
-    parts.push(`</${el.name}>`);
-  };
-  walk(e);
-  return parts.join('');
+  let s = '<' + e.name;
+  const attrs = e.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    s += ' ' + a.name + "='" + escAttr(a.value) + "'";
+  }
+  const ch = e.children;
+  if (ch.length === 0) return s + '/>';
+  s += '>';
+  for (let i = 0; i < ch.length; i++) {
+    const c = ch[i]!;
+    s += typeof c === 'string' ? escText(c) : toXml(c);
+  }
+  return s + '</' + e.name + '>';
 }
