@@ -110,6 +110,8 @@ export class ChunkContext {
   constructor(
     readonly bytes: Uint8Array,
     limits: BinXmlLimits = {},
+    /** Parsed templates shared with the other chunks of the file (see `TemplateCache`). */
+    private readonly shared?: TemplateCache,
   ) {
     this.all = new ByteReader(bytes);
     this.maxElementDepth = limits.maxElementDepth ?? 64;
@@ -142,12 +144,21 @@ export class ChunkContext {
     const dataSize = this.all.u32At(offset + 20);
     const start = offset + 24;
     this.all.check(start, dataSize);
+    const hit = this.shared?.find(this, offset, dataSize);
+    if (hit !== undefined) {
+      if (nesting + 1 > this.maxNestingDepth) throw new EvtxError(EVTX_CODES.tooDeep, start, `BinXML nested deeper than ${this.maxNestingDepth}`);
+      const def: TemplateDef = { offset, guid, dataSize, nodes: hit };
+      this.templates.set(offset, def);
+      return def;
+    }
     this.inProgress.add(offset);
     try {
-      const p = new Parser(this, new ByteReader(this.bytes, start, start + dataSize), nesting + 1);
+      const refs: NameRef[] | undefined = this.shared !== undefined ? [] : undefined;
+      const p = new Parser(this, new ByteReader(this.bytes, start, start + dataSize), nesting + 1, false, refs);
       const nodes = p.document();
       const def: TemplateDef = { offset, guid, dataSize, nodes };
       this.templates.set(offset, def);
+      if (refs !== undefined && p.portable) this.shared!.add(this.bytes, offset, dataSize, nodes, refs);
       return def;
     } catch (e) {
       if (e instanceof EvtxError && e.code !== EVTX_CODES.tooDeep) {
@@ -160,6 +171,113 @@ export class ChunkContext {
   }
 }
 
+/* ------------------------------------------------- templates across chunks */
+
+/** A name reference in a template body: the chunk offset of its 4-byte offset field, inline or not, the name. */
+interface NameRef {
+  readonly field: number;
+  readonly inline: boolean;
+  readonly name: string;
+}
+
+interface CachedTemplate {
+  /** GUID, data size and body as they were (bytes `offset + 4 .. offset + 24 + dataSize`). */
+  readonly bytes: Uint8Array;
+  readonly nodes: readonly TNode[];
+  /** Name references, the field offsets relative to the body start. */
+  readonly refs: readonly NameRef[];
+  /** Body-relative 4-byte ranges that may differ between chunks, ascending: name offset fields and inline names' next-offset links. */
+  readonly masks: readonly number[];
+}
+
+/**
+ * Parsed template bodies shared between the chunks of one file. Each chunk defines
+ * the templates its records use again (names inline, at other offsets), so without
+ * this every chunk parses its templates anew. A body is reused when its bytes are
+ * the same as a cached one's except for chunk offsets: every name offset field
+ * (and an inline name's link to the next name) is masked, an inline name must be
+ * inline again and a name by offset must resolve to the same text. Only bodies
+ * without template instances are kept (their trees hold no chunk offsets).
+ * Bounded: at most 4 MiB of body bytes / 4096 templates, then it starts over.
+ */
+export class TemplateCache {
+  private readonly byKey = new Map<number, CachedTemplate[]>();
+  private bytes = 0;
+  private count = 0;
+
+  /** The tree of the template at `offset` of `ctx`'s chunk if a cached body matches it. */
+  find(ctx: ChunkContext, offset: number, dataSize: number): readonly TNode[] | undefined {
+    const b = ctx.bytes;
+    const list = this.byKey.get(keyOf(b, offset, dataSize));
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      if (matches(ctx, c, offset + 24)) return c.nodes;
+    }
+    return undefined;
+  }
+
+  add(chunk: Uint8Array, offset: number, dataSize: number, nodes: readonly TNode[], refs: readonly NameRef[]): void {
+    const start = offset + 24;
+    const size = 20 + dataSize;
+    if (this.bytes + size > 4 * 1024 * 1024 || this.count >= 4096) {
+      this.byKey.clear();
+      this.bytes = 0;
+      this.count = 0;
+    }
+    const rel: NameRef[] = [];
+    const masks: number[] = [];
+    for (const r of refs) {
+      rel.push({ field: r.field - start, inline: r.inline, name: r.name });
+      masks.push(r.field - start);
+      if (r.inline) masks.push(r.field + 4 - start);
+    }
+    masks.sort((a, b) => a - b);
+    const c: CachedTemplate = { bytes: chunk.slice(offset + 4, start + dataSize), nodes, refs: rel, masks };
+    const key = keyOf(chunk, offset, dataSize);
+    const list = this.byKey.get(key);
+    if (list === undefined) this.byKey.set(key, [c]);
+    else list.push(c);
+    this.bytes += size;
+    this.count++;
+  }
+}
+
+/** Template id (the GUID's first 4 bytes) and data size. */
+function keyOf(b: Uint8Array, offset: number, dataSize: number): number {
+  return (b[offset + 4]! | (b[offset + 5]! << 8) | (b[offset + 6]! << 16) | (b[offset + 7]! << 24)) * 65536 + dataSize;
+}
+
+function matches(ctx: ChunkContext, c: CachedTemplate, start: number): boolean {
+  const b = ctx.bytes;
+  const cb = c.bytes;
+  // cb[j] is chunk byte (start - 20 + j); body-relative position p is cb[p + 20].
+  const base = start - 20;
+  let j = 0;
+  const masks = c.masks;
+  for (let m = 0; m <= masks.length; m++) {
+    const stop = m < masks.length ? masks[m]! + 20 : cb.length;
+    for (; j < stop; j++) if (b[base + j] !== cb[j]) return false;
+    if (m < masks.length) j = Math.max(j, stop + 4);
+  }
+  const refs = c.refs;
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
+    const at = start + r.field;
+    const v = (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+    const inline = v === at + 4;
+    if (inline !== r.inline) return false;
+    if (!inline) {
+      try {
+        if (ctx.nameAt(v) !== r.name) return false;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 /* ------------------------------------------------------------- the parser */
 
 function bad(offset: number, message: string): EvtxError {
@@ -170,12 +288,17 @@ const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&',
 
 /** Parses one BinXML token stream (a record's event, a template body, or a BinXML value). */
 class Parser {
+  /** No template instance inside: the tree holds no chunk offsets and can be reused in other chunks. */
+  portable = true;
+
   constructor(
     private readonly ctx: ChunkContext,
     private readonly r: ByteReader,
     private readonly nesting: number,
     /** Element starts without the dependency identifier (an element directly inside a 0x21 value). */
     private readonly noDependencyId = false,
+    /** Collects the name references of a template body (for `TemplateCache`). */
+    private readonly refs?: NameRef[],
   ) {
     if (nesting > ctx.maxNestingDepth) throw new EvtxError(EVTX_CODES.tooDeep, r.pos, `BinXML nested deeper than ${ctx.maxNestingDepth}`);
   }
@@ -216,15 +339,20 @@ class Parser {
   /** name := offset (name-struct if offset = here) */
   private name(): string {
     const r = this.r;
+    const field = r.pos;
     const offset = r.u32();
-    if (offset === r.pos) {
+    const inline = offset === r.pos;
+    let s: string;
+    if (inline) {
       const size = this.ctx.nameSize(offset);
       r.check(offset, size);
-      const s = this.ctx.nameAt(offset);
+      s = this.ctx.nameAt(offset);
       r.pos += size;
-      return s;
+    } else {
+      s = this.ctx.nameAt(offset);
     }
-    return this.ctx.nameAt(offset);
+    if (this.refs !== undefined) this.refs.push({ field, inline, name: s });
+    return s;
   }
 
   /** element := open-start-element [dep-id] size name [attr-list] (close-empty | close-start content* end-element) */
@@ -334,6 +462,7 @@ class Parser {
 
   /** template-instance := 0x0c unknown(1) id(4) def-offset(4) [definition] count(4) (size(2) type(1) 0(1))* data */
   private templateInstance(): TInstance {
+    this.portable = false;
     const r = this.r;
     r.skip(1);
     r.u32(); // template id (first 4 bytes of the GUID)

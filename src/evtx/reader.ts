@@ -10,11 +10,11 @@
  * ```
  */
 import { ByteReader } from './bytes.js';
-import { ChunkContext, renderBinXml, rootElement, type BinXmlLimits } from './binxml.js';
+import { ChunkContext, renderBinXml, rootElement, TemplateCache, type BinXmlLimits } from './binxml.js';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, MIN_RECORD_SIZE, RECORD_HEADER_SIZE, chunkCrcProblems, hasChunkMagic, hasRecordMagic, parseChunkHeader } from './chunk.js';
 import { EVTX_CODES, EvtxError, type EvtxCode, type EvtxDiagnostic, type EvtxSeverity } from './errors.js';
 import { FILE_HEADER_BLOCK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type FileHeader } from './header.js';
-import { fileTimeToIso, type XmlElement } from './render.js';
+import { fileTimeToIsoParts, type XmlElement } from './render.js';
 
 export interface EvtxReadOptions extends BinXmlLimits {
   /** Skip a chunk whose header or records CRC-32 does not match (reported as an error) instead of reading it (a warning). Default false. */
@@ -85,6 +85,8 @@ export class EvtxStream {
   private records = 0;
   private badRecords = 0;
   private ended = false;
+  /** Parsed templates reused across chunks (bounded). */
+  private readonly templateCache = new TemplateCache();
 
   constructor(
     private readonly opts: EvtxReadOptions,
@@ -220,7 +222,7 @@ export class EvtxStream {
 
   /** Reads the records of one chunk from offset 512 up to `limit` (the free space offset, or the chunk end). */
   private recordsOf(chunk: Uint8Array, fileOffset: number, index: number, limit: number): void {
-    const ctx = new ChunkContext(chunk, this.opts);
+    const ctx = new ChunkContext(chunk, this.opts, this.templateCache);
     const r = new ByteReader(chunk);
     let off = CHUNK_HEADER_SIZE;
     while (off + 4 <= limit) {
@@ -271,7 +273,7 @@ export class EvtxStream {
 
   private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number): void {
     try {
-      const written = fileTimeToIso(r.u64At(off + 16));
+      const written = fileTimeToIsoParts(r.u32At(off + 20), r.u32At(off + 16));
       const nodes = renderBinXml(ctx, off + RECORD_HEADER_SIZE, off + size - 4, (message, at) => {
         this.diag(EVTX_CODES.badValue, 'warning', `record ${recordId}: ${message}`, fileOffset + at, index, recordId);
       });
