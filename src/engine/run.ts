@@ -70,10 +70,13 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
     event(e) {
       events++;
       const ev = new WinEngineEvent(transform ? transform(e) : e, options.overrides);
-      for (const i of plain) (runs[i] as SearchRun).pushEvent(ev);
-      for (const g of gates) {
+      for (let k = 0; k < plain.length; k++) (runs[plain[k] as number] as SearchRun).pushEvent(ev);
+      for (let k = 0; k < gates.length; k++) {
+        const g = gates[k] as GateIndex;
         const rec = ev.dataset(g.dataset);
-        if (rec) g.candidates(rec, (i) => (runs[i] as SearchRun).pushEvent(ev));
+        if (!rec) continue;
+        const list = g.candidateList(rec);
+        for (let j = 0; j < list.length; j++) (runs[list[j] as number] as SearchRun).pushEvent(ev);
       }
     },
     diagnostic(d) {

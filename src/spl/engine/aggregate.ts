@@ -9,6 +9,8 @@ import { scalarToString, toNumber, valuesOf, type FieldValue, type Row, type Sca
 export interface Accumulator {
   /** Adds one row's values (already extracted: `undefined` when the field is missing). */
   add(values: readonly Scalar[], time: number | undefined): void;
+  /** Same as `add(valuesOf(value), time)`, without the list (the hot path of plain field aggregations). */
+  addValue?(value: FieldValue | undefined, time: number | undefined): void;
   result(): FieldValue | undefined;
 }
 
@@ -47,28 +49,50 @@ export const AGGREGATIONS: Readonly<Record<string, (param: number | undefined) =
 
 function counting(): Accumulator {
   let n = 0;
-  return { add: (vs) => void (n += vs.length), result: () => n };
+  return {
+    add: (vs) => void (n += vs.length),
+    addValue: (v) => {
+      if (v !== undefined) n += Array.isArray(v) ? v.length : 1;
+    },
+    result: () => n,
+  };
 }
 
 function distinctCount(): Accumulator {
   const seen = new Set<string>();
-  return { add: (vs) => vs.forEach((v) => seen.add(scalarToString(v))), result: () => seen.size };
+  return {
+    add: (vs) => {
+      for (const v of vs) seen.add(scalarToString(v));
+    },
+    addValue(v) {
+      if (v === undefined) return;
+      if (Array.isArray(v)) for (const x of v as readonly Scalar[]) seen.add(scalarToString(x));
+      else seen.add(scalarToString(v as Scalar));
+    },
+    result: () => seen.size,
+  };
 }
 
 function extreme(sign: 1 | -1): Accumulator {
   let bestNum: number | undefined;
   let bestStr: string | undefined;
+  const one = (v: Scalar): void => {
+    const n = toNumber(v);
+    if (n !== undefined) {
+      if (bestNum === undefined || (sign > 0 ? n > bestNum : n < bestNum)) bestNum = n;
+    } else {
+      const s = scalarToString(v);
+      if (bestStr === undefined || (sign > 0 ? s > bestStr : s < bestStr)) bestStr = s;
+    }
+  };
   return {
     add(vs) {
-      for (const v of vs) {
-        const n = toNumber(v);
-        if (n !== undefined) {
-          if (bestNum === undefined || (sign > 0 ? n > bestNum : n < bestNum)) bestNum = n;
-        } else {
-          const s = scalarToString(v);
-          if (bestStr === undefined || (sign > 0 ? s > bestStr : s < bestStr)) bestStr = s;
-        }
-      }
+      for (const v of vs) one(v);
+    },
+    addValue(v) {
+      if (v === undefined) return;
+      if (Array.isArray(v)) for (const x of v as readonly Scalar[]) one(x);
+      else one(v as Scalar);
     },
     result: () => (bestNum !== undefined ? bestNum : bestStr),
   };
@@ -83,8 +107,19 @@ export function lexCompare(a: Scalar, b: Scalar): number {
 
 function valuesAcc(): Accumulator {
   const seen = new Map<string, Scalar>();
+  const one = (v: Scalar): void => {
+    const s = scalarToString(v);
+    if (!seen.has(s)) seen.set(s, v);
+  };
   return {
-    add: (vs) => vs.forEach((v) => seen.has(scalarToString(v)) || seen.set(scalarToString(v), v)),
+    add: (vs) => {
+      for (const v of vs) one(v);
+    },
+    addValue(v) {
+      if (v === undefined) return;
+      if (Array.isArray(v)) for (const x of v as readonly Scalar[]) one(x);
+      else one(v as Scalar);
+    },
     result() {
       const out = [...seen.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return out.length === 0 ? undefined : out.length === 1 ? (out[0] as string) : out;
@@ -137,14 +172,23 @@ function percentile(ns: number[], p: number): number | undefined {
 function timed(sign: 1 | -1): Accumulator {
   let bestT: number | undefined;
   let best: Scalar | undefined;
+  const one = (v: Scalar | undefined, t: number | undefined): void => {
+    const time = t ?? 0;
+    if (bestT === undefined || (sign > 0 ? time >= bestT : time < bestT)) {
+      bestT = time;
+      best = v;
+    }
+  };
   return {
     add(vs, t) {
       if (vs.length === 0) return;
-      const time = t ?? 0;
-      if (bestT === undefined || (sign > 0 ? time >= bestT : time < bestT)) {
-        bestT = time;
-        best = vs[0];
-      }
+      one(vs[0], t);
+    },
+    addValue(v, t) {
+      if (v === undefined) return;
+      if (Array.isArray(v)) {
+        if (v.length > 0) one(v[0] as Scalar, t);
+      } else one(v as Scalar, t);
     },
     result: () => best,
   };

@@ -314,6 +314,9 @@ function planTstats(cmd: TstatsCommand, env: Env) {
   const group = groupStage({
     by: cmd.by,
     read: (row, f) => row[resolve(f)],
+    byNames: cmd.by.map((b) => resolve(b.field)),
+    // The group stage is the first: its rows are the events' records, shared and never changed.
+    sharedRows: true,
     ...(fill !== undefined ? { fillnull: String(fill) } : {}),
     aggregations: aggs,
   });

@@ -12,9 +12,10 @@
  * record in its own where clause, so results are unchanged.
  */
 import type { SearchExpr, TstatsCommand } from '../language/ast.js';
-import { scalarToString, toNumber, type Row, type Scalar } from '../values.js';
+import { scalarToString, toNumber, type FieldValue, type Row, type Scalar } from '../values.js';
 import type { CompiledSearch } from './compile.js';
 import { compileSearchExpr, type RowPredicate } from './search-predicate.js';
+import { compileWildcard, lowerAscii, type ValueMatcher } from './wildcard.js';
 
 interface Atom {
   readonly field: string;
@@ -74,15 +75,28 @@ export function gateAtoms(where: SearchExpr, resolve: (f: string) => string): At
   return best;
 }
 
+/** A shared gate test: one wildcard (or case-sensitive) value of a field, and the searches it admits. */
+interface GateTest {
+  /** Test of a value's text; `lower` is its lower-cased text when all ASCII (see `lowerAscii`). */
+  readonly matcher: ValueMatcher;
+  /** Numeric or other values: the compiled comparison over the record. */
+  readonly pred: RowPredicate | undefined;
+  readonly searches: number[];
+}
+
 /** Which searches (by index) can match a record of one dataset. */
 export class GateIndex {
   private readonly exact = new Map<string, Map<string, number[]>>();
-  private readonly tests: { readonly field: string; readonly test: RowPredicate; readonly searches: number[] }[] = [];
-  private readonly testByKey = new Map<string, number>();
+  private exactFields: { readonly field: string; readonly byValue: Map<string, number[]> }[] = [];
+  /** Tests grouped by field, so each field is read (and lower-cased) once per record. */
+  private readonly testsByField = new Map<string, GateTest[]>();
+  private testFields: { readonly field: string; readonly tests: readonly GateTest[] }[] = [];
+  private readonly testByKey = new Map<string, GateTest>();
   /** Searches with no gate: always candidates. */
   readonly ungated: number[] = [];
   private readonly mark: Uint32Array;
   private epoch = 0;
+  private readonly out: number[] = [];
 
   constructor(readonly dataset: string, members: readonly { readonly index: number; readonly search: CompiledSearch }[], total: number) {
     this.mark = new Uint32Array(total);
@@ -107,50 +121,90 @@ export class GateIndex {
           const key = `${a.field}\u0000${a.caseSensitive ? 'c' : 'i'}\u0000${a.text}`;
           let t = this.testByKey.get(key);
           if (t === undefined) {
-            const test = compileSearchExpr({
-              kind: 'compare',
-              field: a.field,
-              op: '=',
-              value: { text: a.text, quoted: true, ...(a.caseSensitive ? { caseSensitive: true } : {}), span: { start: 0, end: 0 } },
-              span: { start: 0, end: 0 },
-            });
-            t = this.tests.push({ field: a.field, test, searches: [] }) - 1;
+            const matcher = compileWildcard(a.text, a.caseSensitive);
+            // A numeric value also matches numerically (`1` matches `1.0`): the general comparison.
+            const numeric = !matcher.hasWildcard && toNumber(a.text) !== undefined;
+            const pred = numeric
+              ? compileSearchExpr({
+                  kind: 'compare',
+                  field: a.field,
+                  op: '=',
+                  value: { text: a.text, quoted: true, ...(a.caseSensitive ? { caseSensitive: true } : {}), span: { start: 0, end: 0 } },
+                  span: { start: 0, end: 0 },
+                })
+              : undefined;
+            t = { matcher, pred, searches: [] };
             this.testByKey.set(key, t);
+            let list = this.testsByField.get(a.field);
+            if (!list) this.testsByField.set(a.field, (list = []));
+            list.push(t);
           }
-          this.tests[t]?.searches.push(index);
+          t.searches.push(index);
         }
+      }
+    }
+    this.exactFields = [...this.exact].map(([field, byValue]) => ({ field, byValue }));
+    this.testFields = [...this.testsByField].map(([field, tests]) => ({ field, tests }));
+  }
+
+  private hit(list: readonly number[], epoch: number): void {
+    const mark = this.mark;
+    const out = this.out;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k] as number;
+      if (mark[i] !== epoch) {
+        mark[i] = epoch;
+        out.push(i);
       }
     }
   }
 
-  /** Calls `visit` once for each search that may match `rec`. */
-  candidates(rec: Row, visit: (search: number) => void): void {
+  /** The searches that may match `rec`, each once; the array is reused by the next call. */
+  candidateList(rec: Row): readonly number[] {
     const epoch = ++this.epoch;
-    const mark = this.mark;
-    const hit = (list: readonly number[]): void => {
-      for (const i of list) {
-        if (mark[i] !== epoch) {
-          mark[i] = epoch;
-          visit(i);
-        }
-      }
-    };
-    for (const [field, byValue] of this.exact) {
+    this.out.length = 0;
+    for (const { field, byValue } of this.exactFields) {
       const v = rec[field];
       if (v === undefined) continue;
       if (Array.isArray(v)) {
         for (const x of v) {
           const l = byValue.get(scalarToString(x as Scalar).toLowerCase());
-          if (l) hit(l);
+          if (l) this.hit(l, epoch);
         }
       } else {
         const l = byValue.get(scalarToString(v as Scalar).toLowerCase());
-        if (l) hit(l);
+        if (l) this.hit(l, epoch);
       }
     }
-    for (const t of this.tests) {
-      if (rec[t.field] !== undefined && t.test(rec)) hit(t.searches);
+    for (const { field, tests } of this.testFields) {
+      const v = rec[field];
+      if (v === undefined) continue;
+      if (typeof v === 'string') {
+        const lower = lowerAscii(v);
+        for (const t of tests) {
+          const m = t.matcher;
+          const ok = t.pred ? t.pred(rec) : lower !== undefined && m.testLowerAscii ? m.testLowerAscii(lower) : m.test(v);
+          if (ok) this.hit(t.searches, epoch);
+        }
+      } else {
+        for (const t of tests) if (t.pred ? t.pred(rec) : anyValue(v, t.matcher)) this.hit(t.searches, epoch);
+      }
     }
-    hit(this.ungated);
+    this.hit(this.ungated, epoch);
+    return this.out;
   }
+
+  /** Calls `visit` once for each search that may match `rec`. */
+  candidates(rec: Row, visit: (search: number) => void): void {
+    for (const i of this.candidateList(rec)) visit(i);
+  }
+}
+
+/** Whether any value of a number or multivalue field matches (what the search's `f=v` does). */
+function anyValue(v: FieldValue, m: ValueMatcher): boolean {
+  if (Array.isArray(v)) {
+    for (const x of v) if (m.test(scalarToString(x as Scalar))) return true;
+    return false;
+  }
+  return m.test(scalarToString(v as Scalar));
 }

@@ -16,7 +16,7 @@ import type {
 } from '../language/ast.js';
 import { strftime, strptime } from '../time/index.js';
 import { newRow, scalarToString, toNumber, valuesOf, type FieldValue, type Row, type Scalar } from '../values.js';
-import { AGGREGATIONS, aggregationName, type AccumulatorFactory } from './aggregate.js';
+import { AGGREGATIONS, aggregationName, type Accumulator, type AccumulatorFactory } from './aggregate.js';
 import type { CompiledExpr } from './eval-expr.js';
 import type { RowPredicate } from './search-predicate.js';
 import type { EngineEvent, ExecOptions, RowSink } from './types.js';
@@ -212,11 +212,23 @@ export interface GroupSpec {
   readonly read: (row: Row, field: string) => FieldValue | undefined;
   /** `fillnull_value` of tstats: missing BY values become this; else such rows are dropped. */
   readonly fillnull?: string;
+  /** The row's names of the BY fields, when `read(row, by[i].field)` is `row[byNames[i]]` (lets the stage skip `read`). */
+  readonly byNames?: readonly string[];
+  /**
+   * Rows are records shared by every search and never changed (tstats over a
+   * data model): the group key of a row is memoised across searches with the
+   * same BY fields.
+   */
+  readonly sharedRows?: boolean;
   readonly aggregations: readonly {
     readonly name: string;
     readonly factory: AccumulatorFactory;
     /** Values the aggregation sees for a row (none for a plain `count`: it counts rows). */
     readonly values: (row: Row) => readonly Scalar[];
+    /** The row field a plain field aggregation reads (`values` is `valuesOf(row[field])`). */
+    readonly field?: string;
+    /** A plain `count` (`values` is always one value). */
+    readonly countsRows?: boolean;
   }[];
 }
 
@@ -250,9 +262,9 @@ export function aggregationSpecs(
         },
       };
     }
-    if (a.field === undefined) return { name, factory, values: () => ONE };
+    if (a.field === undefined) return { name, factory, values: () => ONE, countsRows: true };
     const f = fieldOf(a.field);
-    return { name, factory, values: (row: Row) => valuesOf(row[f]) };
+    return { name, factory, values: (row: Row) => valuesOf(row[f]), field: f };
   });
 }
 
@@ -311,30 +323,118 @@ export function rowTime(row: Row): number | undefined {
   return t === undefined ? undefined : toNumber(Array.isArray(t) ? (t[0] as Scalar) : (t as Scalar));
 }
 
+/** A BY value as its group holds it: bucketed by `span` (seconds; 0: none) when numeric. */
+function byValue(v: Scalar, span: number): Scalar {
+  if (span === 0) return v;
+  const n = toNumber(v);
+  return n === undefined ? v : Math.floor(n / span) * span;
+}
+
+/**
+ * The group key (as `comboId` makes it) of a row whose BY fields each hold one
+ * value, built in one pass; `undefined` when a BY field is missing and there is
+ * no fill; `null` when a BY field is multivalue (the caller takes the general path).
+ */
+function singleKey(names: readonly string[], spans: readonly number[], fill: string | undefined, row: Row): string | undefined | null {
+  let key = '';
+  for (let i = 0; i < names.length; i++) {
+    const v = row[names[i] as string];
+    let s: string;
+    if (v === undefined) {
+      if (fill === undefined) return undefined;
+      s = fill;
+    } else if (typeof v === 'object') return null;
+    else {
+      const span = spans[i] as number;
+      s = typeof v === 'string' && span === 0 ? v : scalarToString(byValue(v, span));
+    }
+    key = i === 0 ? s : key + '\u0000' + s;
+  }
+  return key;
+}
+
+/** The last row's key per BY signature, shared by every group stage over shared records. */
+const sharedKeys = new Map<string, SharedKey>();
+
+interface SharedKey {
+  row: Row | undefined;
+  key: string | undefined | null;
+  /** Per BY field, its slot in `idsOfRow`. */
+  readonly slots: readonly string[];
+}
+
+type Group = { keys: Scalar[]; accs: Accumulator[] };
+
 export function groupStage(spec: GroupSpec): Stage {
+  const aggs = spec.aggregations;
+  const nAggs = aggs.length;
+  const fill = spec.fillnull;
+  // The one-pass key needs plain reads and no bucketing.
+  const names = spec.byNames;
+  const spans = spec.by.map((b) => b.span?.seconds ?? 0);
+  const memo = names && spec.sharedRows ? sharedMemo(names, spans, fill) : undefined;
+  const fields = aggs.map((a) => a.field);
+  const counts = aggs.map((a) => a.countsRows === true);
+  const newGroup = (keys: Scalar[]): Group => {
+    const accs: Accumulator[] = new Array(nAggs);
+    for (let i = 0; i < nAggs; i++) accs[i] = (aggs[i] as GroupSpec['aggregations'][number]).factory();
+    return { keys, accs };
+  };
+  const feed = (g: Group, row: Row, time: number | undefined): void => {
+    const accs = g.accs;
+    for (let i = 0; i < nAggs; i++) {
+      const acc = accs[i] as Accumulator;
+      if (counts[i]) acc.add(ONE, time);
+      else {
+        const f = fields[i];
+        if (f !== undefined && acc.addValue) acc.addValue(row[f], time);
+        else acc.add((aggs[i] as GroupSpec['aggregations'][number]).values(row), time);
+      }
+    }
+  };
   return (next) => {
-    const groups = new Map<string, { keys: Scalar[]; accs: ReturnType<AccumulatorFactory>[] }>();
-    const add = (keys: Scalar[], row: Row): void => {
+    const groups = new Map<string, Group>();
+    const add = (keys: Scalar[], row: Row, time: number | undefined): void => {
       const id = comboId(keys);
       let g = groups.get(id);
-      if (!g) {
-        g = { keys, accs: spec.aggregations.map((a) => a.factory()) };
-        groups.set(id, g);
-      }
-      const time = rowTime(row);
-      spec.aggregations.forEach((a, i) => (g.accs[i] as ReturnType<AccumulatorFactory>).add(a.values(row), time));
+      if (!g) groups.set(id, (g = newGroup(keys)));
+      feed(g, row, time);
     };
     return {
       push(row) {
+        if (names) {
+          let key: string | undefined | null;
+          if (memo) {
+            if (memo.row === row) key = memo.key;
+            else {
+              key = sharedKey(memo, names, spans, fill, row);
+              memo.row = row;
+              memo.key = key;
+            }
+          } else key = singleKey(names, spans, fill, row);
+          if (key === undefined) return;
+          if (key !== null) {
+            let g = groups.get(key);
+            if (!g) {
+              const keys: Scalar[] = new Array(names.length);
+              for (let i = 0; i < names.length; i++) {
+                const v = row[names[i] as string];
+                keys[i] = v === undefined ? (fill as string) : byValue(v as Scalar, spans[i] as number);
+              }
+              groups.set(key, (g = newGroup(keys)));
+            }
+            feed(g, row, rowTime(row));
+            return;
+          }
+        }
         // A multivalue BY field yields one group per value (cartesian product).
         const combos = groupCombos(spec, row);
         if (!combos) return;
-        for (const c of combos) add(c, row);
+        const time = rowTime(row);
+        for (const c of combos) add(c, row, time);
       },
       end() {
-        if (spec.by.length === 0 && groups.size === 0) {
-          groups.set('', { keys: [], accs: spec.aggregations.map((a) => a.factory()) });
-        }
+        if (spec.by.length === 0 && groups.size === 0) groups.set('', newGroup([]));
         const sorted = [...groups.values()].sort((a, b) => {
           for (let i = 0; i < a.keys.length; i++) {
             const x = scalarToString(a.keys[i] as Scalar);
@@ -346,8 +446,8 @@ export function groupStage(spec: GroupSpec): Stage {
         for (const g of sorted) {
           const out = newRow();
           spec.by.forEach((b, i) => (out[b.field] = g.keys[i] as Scalar));
-          spec.aggregations.forEach((a, i) => {
-            const v = (g.accs[i] as ReturnType<AccumulatorFactory>).result();
+          aggs.forEach((a, i) => {
+            const v = (g.accs[i] as Accumulator).result();
             if (v !== undefined) out[a.name] = v;
           });
           next.push(out);
@@ -358,8 +458,63 @@ export function groupStage(spec: GroupSpec): Stage {
   };
 }
 
+/**
+ * Numbers for the distinct BY values seen in shared records (by text, as
+ * `comboId` compares them), so a shared group key is a short list of numbers
+ * rather than the values themselves (command lines run to kilobytes, and every
+ * search's map would hash and compare them). Never cleared: a number must keep
+ * standing for one text while any group holds it; it holds values the groups
+ * hold anyway.
+ */
+const valueIds = new Map<string, number>();
+/** The numbers of the current record's fields, by `name/span`. */
+let idRow: Row | undefined;
+const idsOfRow = new Map<string, number>();
+
+function valueId(text: string): number {
+  let id = valueIds.get(text);
+  if (id === undefined) valueIds.set(text, (id = valueIds.size));
+  return id;
+}
+
+/** The key of a shared record: like `singleKey`, but numbers for the values. */
+function sharedKey(memo: SharedKey, names: readonly string[], spans: readonly number[], fill: string | undefined, row: Row): string | undefined | null {
+  if (idRow !== row) {
+    idRow = row;
+    idsOfRow.clear();
+  }
+  let key = '';
+  for (let i = 0; i < names.length; i++) {
+    const slot = (memo.slots[i] as string);
+    let id = idsOfRow.get(slot);
+    if (id === undefined) {
+      const v = row[names[i] as string];
+      let s: string;
+      if (v === undefined) {
+        if (fill === undefined) return undefined;
+        s = fill;
+      } else if (typeof v === 'object') return null;
+      else {
+        const span = spans[i] as number;
+        s = typeof v === 'string' && span === 0 ? v : scalarToString(byValue(v, span));
+      }
+      id = valueId(s);
+      idsOfRow.set(slot, id);
+    }
+    key = i === 0 ? String(id) : key + ',' + id;
+  }
+  return key;
+}
+
+function sharedMemo(names: readonly string[], spans: readonly number[], fill: string | undefined): SharedKey {
+  const sig = (fill === undefined ? '-' : '+' + fill) + '\u0001' + names.map((n, i) => `${n}/${spans[i] as number}`).join('\u0000');
+  let m = sharedKeys.get(sig);
+  if (!m) sharedKeys.set(sig, (m = { row: undefined, key: undefined, slots: names.map((n, i) => `${n}/${spans[i] as number}/${fill ?? ''}`) }));
+  return m;
+}
+
 export function statsSpec(cmd: StatsCommand, aggs: GroupSpec['aggregations']): GroupSpec {
-  return { by: cmd.by, read: (row, f) => row[f], aggregations: aggs };
+  return { by: cmd.by, read: (row, f) => row[f], byNames: cmd.by.map((b) => b.field), aggregations: aggs };
 }
 
 /** A shallow copy: rows may be shared between searches, so stages change copies. */
