@@ -27,7 +27,10 @@ export interface EventOverrides {
 
 export class WinEngineEvent implements EngineEvent {
   private fieldsCache: Row | undefined;
-  private readonly datasets = new Map<string, Row | undefined>();
+  /** The first dataset asked for (most events are asked for one), then a map for any others. */
+  private firstName: string | undefined;
+  private firstRec: Row | undefined;
+  private datasets: Map<string, Row | undefined> | undefined;
   constructor(
     readonly event: WinEvent,
     private readonly overrides?: EventOverrides,
@@ -50,7 +53,17 @@ export class WinEngineEvent implements EngineEvent {
   }
 
   dataset(name: string): Row | undefined {
-    if (this.datasets.has(name)) return this.datasets.get(name);
+    if (this.firstName === name) return this.firstRec;
+    if (this.datasets?.has(name)) return this.datasets.get(name);
+    const rec = this.build(name);
+    if (this.firstName === undefined) {
+      this.firstName = name;
+      this.firstRec = rec;
+    } else (this.datasets ??= new Map()).set(name, rec);
+    return rec;
+  }
+
+  private build(name: string): Row | undefined {
     const build = DATASET_BUILDERS[name];
     // Records inherit the default fields; built only for events in the dataset.
     const rec = build?.(this.event);
@@ -58,7 +71,6 @@ export class WinEngineEvent implements EngineEvent {
       baseFields(this.event, rec);
       this.override(rec);
     }
-    this.datasets.set(name, rec);
     return rec;
   }
 }

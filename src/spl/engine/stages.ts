@@ -353,8 +353,27 @@ function singleKey(names: readonly string[], spans: readonly number[], fill: str
   return key;
 }
 
-/** The last row's key per BY signature, shared by every group stage over shared records. */
-const sharedKeys = new Map<string, SharedKey>();
+/** What group stages over shared records share: per BY signature, the last row and its key. */
+interface SharedTable {
+  /** The memo of each BY signature. */
+  readonly memos: Map<string, SharedKey>;
+  /**
+   * Numbers for the distinct BY values seen in shared records (by text, as
+   * `comboId` compares them), so a shared group key is a short list of numbers
+   * rather than the values themselves (command lines run to kilobytes, and every
+   * search's map would hash and compare them). Not cleared while in use: a
+   * number must keep standing for one text while a group holds it; it holds
+   * values the groups hold anyway. Stages created once it is large get a new
+   * table, and the old one goes when its stages do.
+   */
+  readonly ids: Map<string, number>;
+  /** The numbers of the current record's fields, by slot (`name/span/fill`). */
+  idRow: Row | undefined;
+  readonly idsOfRow: Map<string, number>;
+}
+
+const newTable = (): SharedTable => ({ memos: new Map(), ids: new Map(), idRow: undefined, idsOfRow: new Map() });
+let sharedTable = newTable();
 
 interface SharedKey {
   row: Row | undefined;
@@ -372,7 +391,6 @@ export function groupStage(spec: GroupSpec): Stage {
   // The one-pass key needs plain reads and no bucketing.
   const names = spec.byNames;
   const spans = spec.by.map((b) => b.span?.seconds ?? 0);
-  const memo = names && spec.sharedRows ? sharedMemo(names, spans, fill) : undefined;
   const fields = aggs.map((a) => a.field);
   const counts = aggs.map((a) => a.countsRows === true);
   const newGroup = (keys: Scalar[]): Group => {
@@ -394,6 +412,9 @@ export function groupStage(spec: GroupSpec): Stage {
   };
   return (next) => {
     const groups = new Map<string, Group>();
+    if (sharedTable.ids.size > 200_000) sharedTable = newTable();
+    const table = sharedTable;
+    const memo = names && spec.sharedRows ? sharedMemo(table, names, spans, fill) : undefined;
     const add = (keys: Scalar[], row: Row, time: number | undefined): void => {
       const id = comboId(keys);
       let g = groups.get(id);
@@ -407,7 +428,7 @@ export function groupStage(spec: GroupSpec): Stage {
           if (memo) {
             if (memo.row === row) key = memo.key;
             else {
-              key = sharedKey(memo, names, spans, fill, row);
+              key = sharedKey(table, memo, names, spans, fill, row);
               memo.row = row;
               memo.key = key;
             }
@@ -458,29 +479,17 @@ export function groupStage(spec: GroupSpec): Stage {
   };
 }
 
-/**
- * Numbers for the distinct BY values seen in shared records (by text, as
- * `comboId` compares them), so a shared group key is a short list of numbers
- * rather than the values themselves (command lines run to kilobytes, and every
- * search's map would hash and compare them). Never cleared: a number must keep
- * standing for one text while any group holds it; it holds values the groups
- * hold anyway.
- */
-const valueIds = new Map<string, number>();
-/** The numbers of the current record's fields, by `name/span`. */
-let idRow: Row | undefined;
-const idsOfRow = new Map<string, number>();
-
-function valueId(text: string): number {
-  let id = valueIds.get(text);
-  if (id === undefined) valueIds.set(text, (id = valueIds.size));
+function valueId(ids: Map<string, number>, text: string): number {
+  let id = ids.get(text);
+  if (id === undefined) ids.set(text, (id = ids.size));
   return id;
 }
 
 /** The key of a shared record: like `singleKey`, but numbers for the values. */
-function sharedKey(memo: SharedKey, names: readonly string[], spans: readonly number[], fill: string | undefined, row: Row): string | undefined | null {
-  if (idRow !== row) {
-    idRow = row;
+function sharedKey(table: SharedTable, memo: SharedKey, names: readonly string[], spans: readonly number[], fill: string | undefined, row: Row): string | undefined | null {
+  const idsOfRow = table.idsOfRow;
+  if (table.idRow !== row) {
+    table.idRow = row;
     idsOfRow.clear();
   }
   let key = '';
@@ -498,7 +507,7 @@ function sharedKey(memo: SharedKey, names: readonly string[], spans: readonly nu
         const span = spans[i] as number;
         s = typeof v === 'string' && span === 0 ? v : scalarToString(byValue(v, span));
       }
-      id = valueId(s);
+      id = valueId(table.ids, s);
       idsOfRow.set(slot, id);
     }
     key = i === 0 ? String(id) : key + ',' + id;
@@ -506,10 +515,10 @@ function sharedKey(memo: SharedKey, names: readonly string[], spans: readonly nu
   return key;
 }
 
-function sharedMemo(names: readonly string[], spans: readonly number[], fill: string | undefined): SharedKey {
+function sharedMemo(table: SharedTable, names: readonly string[], spans: readonly number[], fill: string | undefined): SharedKey {
   const sig = (fill === undefined ? '-' : '+' + fill) + '\u0001' + names.map((n, i) => `${n}/${spans[i] as number}`).join('\u0000');
-  let m = sharedKeys.get(sig);
-  if (!m) sharedKeys.set(sig, (m = { row: undefined, key: undefined, slots: names.map((n, i) => `${n}/${spans[i] as number}/${fill ?? ''}`) }));
+  let m = table.memos.get(sig);
+  if (!m) table.memos.set(sig, (m = { row: undefined, key: undefined, slots: names.map((n, i) => `${n}/${spans[i] as number}/${fill ?? ''}`) }));
   return m;
 }
 
