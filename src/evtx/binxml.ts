@@ -46,6 +46,8 @@ export interface TElement {
   readonly name: string;
   readonly attrs: readonly TAttr[];
   readonly children: readonly TNode[];
+  /** The children that are substitutions (an array value there repeats the element). */
+  readonly substs?: readonly TSubst[];
 }
 export interface TAttr {
   readonly name: string;
@@ -102,6 +104,7 @@ export class ChunkContext {
   readonly templates = new Map<number, TemplateDef>();
   private readonly inProgress = new Set<number>();
   readonly all: ByteReader;
+  readonly view: DataView;
   readonly maxElementDepth: number;
   readonly maxNestingDepth: number;
   readonly maxNodes: number;
@@ -114,6 +117,7 @@ export class ChunkContext {
     private readonly shared?: TemplateCache,
   ) {
     this.all = new ByteReader(bytes);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.maxElementDepth = limits.maxElementDepth ?? 64;
     this.maxNestingDepth = limits.maxNestingDepth ?? 16;
     this.maxNodes = limits.maxNodes ?? 1_000_000;
@@ -183,6 +187,7 @@ interface NameRef {
 interface CachedTemplate {
   /** GUID, data size and body as they were (bytes `offset + 4 .. offset + 24 + dataSize`). */
   readonly bytes: Uint8Array;
+  readonly view: DataView;
   readonly nodes: readonly TNode[];
   /** Name references, the field offsets relative to the body start. */
   readonly refs: readonly NameRef[];
@@ -233,7 +238,9 @@ export class TemplateCache {
       if (r.inline) masks.push(r.field + 4 - start);
     }
     masks.sort((a, b) => a - b);
-    const c: CachedTemplate = { bytes: chunk.slice(offset + 4, start + dataSize), nodes, refs: rel, masks };
+    // A copy (`slice` on a Node Buffer would share the chunk's memory, which the stream reuses).
+    const bytes = new Uint8Array(chunk.subarray(offset + 4, start + dataSize));
+    const c: CachedTemplate = { bytes, view: new DataView(bytes.buffer), nodes, refs: rel, masks };
     const key = keyOf(chunk, offset, dataSize);
     const list = this.byKey.get(key);
     if (list === undefined) this.byKey.set(key, [c]);
@@ -251,12 +258,15 @@ function keyOf(b: Uint8Array, offset: number, dataSize: number): number {
 function matches(ctx: ChunkContext, c: CachedTemplate, start: number): boolean {
   const b = ctx.bytes;
   const cb = c.bytes;
+  const bv = ctx.view;
+  const cv = c.view;
   // cb[j] is chunk byte (start - 20 + j); body-relative position p is cb[p + 20].
   const base = start - 20;
   let j = 0;
   const masks = c.masks;
   for (let m = 0; m <= masks.length; m++) {
     const stop = m < masks.length ? masks[m]! + 20 : cb.length;
+    for (; j + 4 <= stop; j += 4) if (bv.getInt32(base + j, true) !== cv.getInt32(j, true)) return false;
     for (; j < stop; j++) if (b[base + j] !== cb[j]) return false;
     if (m < masks.length) j = Math.max(j, stop + 4);
   }
@@ -385,7 +395,10 @@ class Parser {
       const t = r.u8();
       switch (t) {
         case TOKENS.endElement:
-          return { kind: 'element', name, attrs, children };
+        {
+          const substs = children.filter((c): c is TSubst => c.kind === 'subst');
+          return substs.length > 0 ? { kind: 'element', name, attrs, children, substs } : { kind: 'element', name, attrs, children };
+        }
         case TOKENS.openStartElement:
         case TOKENS.openStartElement | MORE_FLAG:
           children.push(this.element(t, depth + 1));
@@ -537,9 +550,10 @@ class Instantiator {
     // A direct array substitution repeats the element once per item (one empty element for an empty array).
     let arrayItems: readonly string[] | undefined;
     const kids = n.children;
-    for (let i = 0; i < kids.length; i++) {
-      const c = kids[i]!;
-      if (c.kind === 'subst') {
+    const substs = n.substs ?? NO_SUBSTS;
+    for (let i = 0; i < substs.length; i++) {
+      const c = substs[i]!;
+      {
         const v = values[c.index];
         if (v !== undefined && (v.type & ARRAY_FLAG) !== 0 && (v.type & 0x7f) !== VALUE_TYPES.binXml) {
           arrayItems = this.render(v).items ?? [];
@@ -562,7 +576,8 @@ class Instantiator {
     }
   }
 
-  private attrs(list: readonly TAttr[], values: readonly TemplateValue[]): XmlAttr[] {
+  private attrs(list: readonly TAttr[], values: readonly TemplateValue[]): readonly XmlAttr[] {
+    if (list.length === 0) return NO_ATTRS;
     const out: XmlAttr[] = [];
     for (const a of list) {
       let text = '';
@@ -620,6 +635,9 @@ class Instantiator {
     return r;
   }
 }
+
+const NO_SUBSTS: readonly TSubst[] = [];
+const NO_ATTRS: readonly XmlAttr[] = [];
 
 function pushText(out: XmlNode[], text: string): void {
   if (text.length === 0) return;
