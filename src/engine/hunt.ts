@@ -28,6 +28,8 @@ export interface HuntOptions {
   readonly rebuildParents?: boolean;
   readonly onDiagnostic?: (d: ReadDiagnostic) => void;
   readonly onProgress?: (bytes: number, events: number) => void;
+  /** Worker threads reading files in parallel (default 1); results are the same for any value. */
+  readonly jobs?: number;
 }
 
 export interface DetectionRun {
@@ -71,6 +73,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       ...(opts.onDiagnostic ? { onDiagnostic: opts.onDiagnostic } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.noPrefilter ? { noPrefilter: true } : {}),
+      ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       ...(rebuilder ? { transform: (e) => rebuilder.process(e) } : {}),
     },
   );

@@ -4,11 +4,12 @@
  * pre-filters are combined into one raw-text test for the readers.
  */
 import type { ReadDiagnostic, WinEvent } from '../events/types.js';
-import { readPaths, type ReadOptions, type ReadSummary } from '../readers/index.js';
+import { readPaths, type ReadOptions, type ReadSink, type ReadSummary } from '../readers/index.js';
 import type { CompiledSearch, SearchResult, SearchRun } from '../spl/engine/compile.js';
 import { GateIndex } from '../spl/engine/gate.js';
 import { compileLiteralTest } from '../spl/engine/literals.js';
 import { WinEngineEvent, type EventOverrides } from './event.js';
+import { readPathsParallel } from './parallel.js';
 
 export interface RunOptions {
   /** Called for each reader diagnostic (bad line, unreadable file, ...). */
@@ -23,6 +24,12 @@ export interface RunOptions {
   readonly overrides?: EventOverrides;
   /** Offer every event to every search (no gate index); for checking the index. */
   readonly noGate?: boolean;
+  /**
+   * Worker threads reading files in parallel (default 1: all on this thread).
+   * Results, diagnostics and the summary are the same for any value; see
+   * `readPathsParallel` and docs/design/parallel.md.
+   */
+  readonly jobs?: number;
 }
 
 export interface RunOutcome {
@@ -66,7 +73,7 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
   });
   const gates = [...byDataset].map(([name, members]) => new GateIndex(name, members, searches.length));
   let events = 0;
-  const read = await readPaths(paths, readOpts, {
+  const sink: ReadSink = {
     event(e) {
       events++;
       const ev = new WinEngineEvent(transform ? transform(e) : e, options.overrides);
@@ -85,6 +92,8 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
     progress(bytes) {
       options.onProgress?.(bytes, events);
     },
-  });
+  };
+  const jobs = options.jobs ?? 1;
+  const read = jobs > 1 ? await readPathsParallel(paths, readOpts, sink, { jobs }) : await readPaths(paths, readOpts, sink);
   return { results: runs.map((r) => r.finish()), read, ...(prefilter ? { prefilter } : {}) };
 }

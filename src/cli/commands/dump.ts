@@ -1,7 +1,8 @@
 /** `spelunk dump`: events as Windows renders them (XML) or as EVTX tools write them (JSON), from any input format. */
 import { toEvtxJson, toXmlLine } from '../../events/render.js';
 import type { WinEvent } from '../../events/types.js';
-import { readPaths } from '../../readers/index.js';
+import { parseJobs, readPathsParallel } from '../../engine/parallel.js';
+import type { ReadSink } from '../../readers/index.js';
 import { createWriteStream } from 'node:fs';
 import { DiagnosticPrinter, EXIT, UsageError, inputFailed, parseCommandArgs, summaryLine, type ExitCode, type Io } from '../common.js';
 import { DUMP_HELP } from '../help.js';
@@ -22,6 +23,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
     quiet: { type: 'boolean' },
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    jobs: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(DUMP_HELP);
@@ -30,6 +32,8 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
   if (positionals.length === 0) throw new UsageError('dump needs at least one input path (a file, a folder, or - for stdin)');
   const format = (values.format ?? 'xml') as DumpFormat;
   if (!(DUMP_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DUMP_FORMATS.join(', ')} (got "${format}")`);
+  const jobs = parseJobs(values.jobs);
+  if (typeof jobs === 'string') throw new UsageError(jobs);
   const out: { write(s: string): unknown; end?(): unknown } = values.output !== undefined ? createWriteStream(values.output) : io.stdout;
   const diags = new DiagnosticPrinter(io);
   const progress = createProgress(io.stderr, !values.quiet);
@@ -43,7 +47,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
     }
   };
   if (format === 'json') pending += '[\n';
-  const read = await readPaths(positionals, { keepRaw: true }, {
+  const sink: ReadSink = {
     event(e) {
       switch (format) {
         case 'xml':
@@ -61,7 +65,8 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
     },
     diagnostic: (d) => diags.read(d),
     progress: (b) => progress.update(b, n),
-  });
+  };
+  const read = await readPathsParallel(positionals, { keepRaw: true }, sink, { jobs });
   if (format === 'json') pending += (n > 0 ? '\n' : '') + ']\n';
   flush(true);
   progress.done();

@@ -2,6 +2,7 @@
 import { builtinDetections, loadDetections, type Detection } from '../../content/index.js';
 import { alertContexts } from '../../engine/context-pass.js';
 import { hunt } from '../../engine/hunt.js';
+import { parseJobs } from '../../engine/parallel.js';
 import { reviewExchangeLogs } from '../../exchange/index.js';
 import { emptyContext, type AlertContext, type ExchangeCheckSummary } from '../../triage/index.js';
 import {
@@ -39,6 +40,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     'tactic-window': { type: 'string' },
     report: { type: 'string' },
     'exchange-logs': { type: 'string' },
+    jobs: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(HUNT_HELP);
@@ -46,6 +48,8 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   }
   if (positionals.length === 0) throw new UsageError('hunt needs at least one input path (a file, a folder, or - for stdin)');
   const format = checkFormat(values.format);
+  const jobs = parseJobs(values.jobs);
+  if (typeof jobs === 'string') throw new UsageError(jobs);
   const num = (name: string, v: string | undefined, dflt: number): number => {
     if (v === undefined) return dflt;
     const n = Number(v);
@@ -87,6 +91,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     exec: { timezone },
     ...(values['no-prefilter'] ? { noPrefilter: true } : {}),
     ...(values['rebuild-parents'] ? { rebuildParents: true } : {}),
+    jobs,
     onDiagnostic: (d) => diags.read(d),
     onProgress: (b, e) => progress.update(b, e),
   });

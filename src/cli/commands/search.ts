@@ -1,6 +1,7 @@
 /** `spelunk search`: one ad-hoc SPL search over event logs, result rows out. */
 import { catalog } from '../../engine/event.js';
 import { execOptions } from '../../engine/hunt.js';
+import { parseJobs } from '../../engine/parallel.js';
 import { runSearches } from '../../engine/run.js';
 import { compileSearch, type SearchResult } from '../../spl/engine/compile.js';
 import { mapResolver } from '../../spl/language/macros.js';
@@ -33,7 +34,7 @@ function tableFields(result: SearchResult): string[] {
 }
 
 export async function searchCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(argv, COMMON_OPTIONS);
+  const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, jobs: { type: 'string' } });
   if (values.help) {
     io.stdout.write(SEARCH_HELP);
     return EXIT.ok;
@@ -42,6 +43,8 @@ export async function searchCommand(argv: readonly string[], io: Io): Promise<Ex
   if (query === undefined) throw new UsageError("search needs an SPL query, e.g. spelunk search '| tstats count from datamodel=Endpoint.Processes by Processes.dest' logs/");
   if (paths.length === 0) throw new UsageError('search needs at least one input path (a file, a folder, or - for stdin)');
   const format = checkFormat(values.format);
+  const jobs = parseJobs(values.jobs);
+  if (typeof jobs === 'string') throw new UsageError(jobs);
   const timezone = checkZone(values.tz);
   const diags = new DiagnosticPrinter(io);
   const macros = loadMacros(values.content, (i) => diags.content(i));
@@ -54,6 +57,7 @@ export async function searchCommand(argv: readonly string[], io: Io): Promise<Ex
     onDiagnostic: (d) => diags.read(d),
     onProgress: (b, e) => progress.update(b, e),
     ...(values['no-prefilter'] ? { noPrefilter: true } : {}),
+    jobs,
   });
   progress.done();
   diags.finish();

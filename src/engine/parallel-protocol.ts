@@ -1,0 +1,44 @@
+/**
+ * The messages between `parallel.ts` (main thread) and `parallel-worker.ts`
+ * (one per worker thread). Everything here crosses a thread boundary by
+ * structured clone: plain objects only, no functions.
+ */
+import type { ReadDiagnostic, WinEvent } from '../events/types.js';
+import type { ReadSummary } from '../readers/index.js';
+
+/** Given once to each worker (`workerData`). */
+export interface WorkerInit {
+  readonly keepRaw: boolean;
+  /** The pre-filter's literals; the worker rebuilds the raw-text test with `compileLiteralTest`. */
+  readonly literals?: readonly string[];
+  readonly maxRecordChars?: number;
+  /** Events (and diagnostics) per batch. */
+  readonly batchSize: number;
+  /** Batches the worker may have sent that the main thread has not forwarded yet; at this many it waits. */
+  readonly maxPending: number;
+  /** One Int32: the worker's count of sent, not yet forwarded batches (main decrements and notifies). */
+  readonly pending: SharedArrayBuffer;
+}
+
+/** Main → worker: read this file (one at a time; the next comes after `done`). */
+export interface FileJob {
+  readonly seq: number;
+  readonly path: string;
+}
+
+/** A diagnostic in a batch, in its place among the events. */
+export interface DiagItem {
+  readonly diag: ReadDiagnostic;
+}
+export type BatchItem = WinEvent | DiagItem;
+
+/** Worker → main. */
+export type WorkerMessage =
+  | { readonly t: 'batch'; readonly seq: number; readonly items: BatchItem[] }
+  | { readonly t: 'progress'; readonly seq: number; readonly bytes: number }
+  | { readonly t: 'done'; readonly seq: number; readonly summary: ReadSummary }
+  | { readonly t: 'error'; readonly seq: number; readonly message: string; readonly stack?: string };
+
+export function isDiag(item: BatchItem): item is DiagItem {
+  return (item as Partial<DiagItem>).diag !== undefined;
+}

@@ -1,0 +1,317 @@
+/**
+ * `readPaths` over several files at once with worker threads, delivering to the
+ * sink exactly what the single-threaded `readPaths` delivers, in the same order:
+ * files in the order the walk visits them, each file's events and diagnostics in
+ * file order, the same `ReadSummary`. Workers read, decode and pre-filter whole
+ * files; the main thread forwards a file's batches only once every earlier file
+ * is done, and holds at most `maxPending` unforwarded batches per worker (the
+ * worker waits), so memory stays bounded. Standard input is read on the main
+ * thread, in its place. A single file is never split. See docs/design/parallel.md.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { READ_CODES, readPaths, type FileSummary, type ReadOptions, type ReadSink, type ReadSummary } from '../readers/index.js';
+import { isDiag, type BatchItem, type FileJob, type WorkerInit, type WorkerMessage } from './parallel-protocol.js';
+
+/** Events (and diagnostics) per batch sent by a worker. */
+export const BATCH_SIZE = 512;
+/** Unforwarded batches the main thread holds per worker before that worker waits. */
+export const MAX_PENDING_BATCHES = 64;
+
+/** The compiled worker entry, next to this module (dist/src/engine/). */
+export const WORKER_URL = new URL('./parallel-worker.js', import.meta.url);
+
+/**
+ * Whether the worker entry exists as JavaScript next to this module. Not when
+ * running the TypeScript sources directly (tsx from src/): then `--jobs` falls
+ * back to 1.
+ */
+export function workerAvailable(): boolean {
+  try {
+    return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+  } catch {
+    return false;
+  }
+}
+
+/** The default for `--jobs`: the CPUs this process may use. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** `--jobs` text to a count, or an error message for the CLI's usage error. */
+export function parseJobs(v: string | undefined): number | string {
+  if (v === undefined) return defaultJobs();
+  if (!/^\d+$/.test(v) || Number(v) < 1) return `--jobs must be a whole number of at least 1 (got "${v}")`;
+  return Math.min(Number(v), 1024);
+}
+
+/** One input in walk order: a file for a worker, standard input, or a path that failed during the walk. */
+export type PlannedInput =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'stdin' }
+  | { readonly kind: 'fail'; readonly path: string; readonly code: typeof READ_CODES.notFound | typeof READ_CODES.unreadable; readonly message: string };
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/**
+ * The inputs `readPaths` would read, in its order: the same walk (folders
+ * recursively, names sorted by code unit, each real folder once per argument),
+ * the same failures with the same messages.
+ */
+export async function planInputs(paths: readonly string[]): Promise<PlannedInput[]> {
+  const out: PlannedInput[] = [];
+  const visit = async (path: string, seenDirs: Set<string>): Promise<void> => {
+    let st;
+    try {
+      st = await stat(path);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === 'ENOENT' || code === 'ENOTDIR') out.push({ kind: 'fail', path, code: READ_CODES.notFound, message: 'no such file or folder' });
+      else out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: `cannot access: ${(e as Error).message}` });
+      return;
+    }
+    if (st.isDirectory()) {
+      const real = await realpath(path).catch(() => path);
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      let names: string[];
+      try {
+        names = await readdir(path);
+      } catch (e) {
+        out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: `cannot list folder: ${(e as Error).message}` });
+        return;
+      }
+      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const n of names) await visit(join(path, n), seenDirs);
+      return;
+    }
+    if (!st.isFile()) {
+      out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: 'not a regular file or folder' });
+      return;
+    }
+    out.push({ kind: 'file', path });
+  };
+  for (const p of paths) {
+    if (p === '-') out.push({ kind: 'stdin' });
+    else await visit(p, new Set());
+  }
+  return out;
+}
+
+export interface ParallelOptions {
+  /** Worker threads at most (capped at the number of files); 1 = `readPaths` itself. */
+  readonly jobs: number;
+  /** Tests: smaller batches and a smaller bound to exercise back-pressure. */
+  readonly batchSize?: number;
+  readonly maxPending?: number;
+  /** Tests: called with the number of received, not yet forwarded batches (all files) after each one arrives. */
+  readonly onHeld?: (batches: number) => void;
+}
+
+/** Per file being read by a worker: its batches not yet forwarded, and its end. */
+interface Slot {
+  readonly batches: BatchItem[][];
+  worker: number;
+  summary?: ReadSummary;
+  error?: Error;
+  wake?: () => void;
+}
+
+/**
+ * `readPaths(paths, opts, sink)` with up to `jobs` worker threads. Falls back to
+ * `readPaths` itself when `jobs` is 1, when there are fewer than two files, when
+ * the worker entry is not compiled JavaScript (running from src/), or when
+ * `opts.rawFilter` comes without the `literals` that workers rebuild it from.
+ */
+export async function readPathsParallel(paths: readonly string[], opts: ReadOptions, sink: ReadSink, options: ParallelOptions): Promise<ReadSummary> {
+  if (options.jobs <= 1 || (opts.rawFilter !== undefined && opts.literals === undefined) || !workerAvailable()) return readPaths(paths, opts, sink);
+  const plan = await planInputs(paths);
+  const fileCount = plan.filter((p) => p.kind === 'file').length;
+  const jobs = Math.min(options.jobs, fileCount);
+  if (jobs <= 1) return readPaths(paths, opts, sink);
+  return runPlan(plan, opts, sink, jobs, options.batchSize ?? BATCH_SIZE, options.maxPending ?? MAX_PENDING_BATCHES, options.onHeld);
+}
+
+async function runPlan(
+  plan: readonly PlannedInput[],
+  opts: ReadOptions,
+  sink: ReadSink,
+  jobs: number,
+  batchSize: number,
+  maxPending: number,
+  onHeld: ((batches: number) => void) | undefined,
+): Promise<ReadSummary> {
+  const files: FileSummary[] = [];
+  let failedFiles = 0;
+  const slots = new Map<number, Slot>();
+  let fatal: Error | undefined;
+
+  // Progress: bytes of finished files plus what each worker has read of its current one.
+  let bytesDone = 0;
+  const current: number[] = new Array<number>(jobs).fill(0);
+  let stdinBytes = 0;
+  const progress = sink.progress?.bind(sink);
+  const reportProgress = (): void => {
+    if (!progress) return;
+    let b = bytesDone + stdinBytes;
+    for (const c of current) b += c;
+    progress(b);
+  };
+
+  const counters = Array.from({ length: jobs }, () => new Int32Array(new SharedArrayBuffer(4)));
+  const fileSeqs = plan.flatMap((p, i) => (p.kind === 'file' ? [i] : []));
+  let nextFile = 0;
+  const workers: Worker[] = [];
+
+  const wakeAll = (): void => {
+    for (const s of slots.values()) s.wake?.();
+  };
+  const assign = (w: number): void => {
+    if (nextFile >= fileSeqs.length || fatal) return;
+    const seq = fileSeqs[nextFile++] as number;
+    const p = plan[seq] as { kind: 'file'; path: string };
+    slots.set(seq, { batches: [], worker: w });
+    current[w] = 0;
+    const job: FileJob = { seq, path: p.path };
+    (workers[w] as Worker).postMessage(job);
+  };
+  const onMessage = (w: number, m: WorkerMessage): void => {
+    const slot = slots.get(m.seq);
+    if (!slot) return;
+    switch (m.t) {
+      case 'batch':
+        slot.batches.push(m.items);
+        if (onHeld) {
+          let held = 0;
+          for (const s of slots.values()) held += s.batches.length;
+          onHeld(held);
+        }
+        break;
+      case 'progress':
+        current[w] = m.bytes;
+        reportProgress();
+        return;
+      case 'done':
+        slot.summary = m.summary;
+        bytesDone += m.summary.bytes;
+        current[w] = 0;
+        assign(w);
+        break;
+      case 'error': {
+        const e = new Error(m.message);
+        if (m.stack !== undefined) e.stack = m.stack;
+        slot.error = e;
+        break;
+      }
+    }
+    slot.wake?.();
+  };
+
+  const init = (w: number): WorkerInit => ({
+    keepRaw: opts.keepRaw ?? true,
+    ...(opts.literals !== undefined && opts.rawFilter !== undefined ? { literals: opts.literals } : {}),
+    ...(opts.maxRecordChars !== undefined ? { maxRecordChars: opts.maxRecordChars } : {}),
+    batchSize,
+    maxPending,
+    pending: (counters[w] as Int32Array).buffer as SharedArrayBuffer,
+  });
+
+  try {
+    for (let w = 0; w < jobs; w++) {
+      const worker = new Worker(WORKER_URL, { workerData: init(w) });
+      worker.on('message', (m: WorkerMessage) => onMessage(w, m));
+      worker.on('error', (e) => {
+        fatal ??= e;
+        wakeAll();
+      });
+      worker.on('exit', (code) => {
+        if (code !== 0 && !fatal) {
+          fatal = new Error(`parallel reader worker exited with code ${code}`);
+          wakeAll();
+        }
+      });
+      workers.push(worker);
+    }
+    for (let w = 0; w < jobs; w++) assign(w);
+
+    const ack = (w: number): void => {
+      const c = counters[w] as Int32Array;
+      Atomics.sub(c, 0, 1);
+      Atomics.notify(c, 0);
+    };
+    const deliver = (items: readonly BatchItem[]): void => {
+      for (let k = 0; k < items.length; k++) {
+        const it = items[k] as BatchItem;
+        if (isDiag(it)) sink.diagnostic(it.diag);
+        else sink.event(it);
+      }
+    };
+    const merge = (s: ReadSummary): void => {
+      files.push(...s.files);
+      failedFiles += s.failedFiles;
+    };
+
+    for (let seq = 0; seq < plan.length; seq++) {
+      const p = plan[seq] as PlannedInput;
+      if (p.kind === 'fail') {
+        sink.diagnostic({ code: p.code, severity: 'error', message: p.message, origin: { file: p.path } });
+        files.push({ file: p.path, bytes: 0, events: 0, filtered: 0, skipped: 0, errors: 1 });
+        failedFiles++;
+        continue;
+      }
+      if (p.kind === 'stdin') {
+        const base = stdinBytes;
+        const s = await readPaths(['-'], opts, {
+          event: (e) => sink.event(e),
+          diagnostic: (d) => sink.diagnostic(d),
+          progress: (b) => {
+            stdinBytes = base + b;
+            reportProgress();
+          },
+        });
+        stdinBytes = base + s.bytes;
+        merge(s);
+        continue;
+      }
+      const slot = slots.get(seq) as Slot;
+      for (;;) {
+        while (slot.batches.length > 0) {
+          deliver(slot.batches.shift() as BatchItem[]);
+          ack(slot.worker);
+        }
+        if (slot.error) throw slot.error;
+        if (fatal) throw fatal;
+        if (slot.summary) break;
+        await new Promise<void>((resolve) => (slot.wake = resolve));
+        delete slot.wake;
+      }
+      merge(slot.summary);
+      slots.delete(seq);
+    }
+  } finally {
+    fatal ??= new Error('parallel read ended');
+    // Release any worker waiting for an ack, then stop them all.
+    for (const c of counters) {
+      Atomics.store(c, 0, -(1 << 30));
+      Atomics.notify(c, 0);
+    }
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  let bytes = 0, events = 0, filtered = 0, skipped = 0, errors = 0;
+  for (const f of files) {
+    bytes += f.bytes;
+    events += f.events;
+    filtered += f.filtered;
+    skipped += f.skipped;
+    errors += f.errors;
+  }
+  return { files, bytes, events, filtered, skipped, errors, failedFiles };
+}
