@@ -20,7 +20,7 @@ import { isDiag, type BatchItem, type FileJob, type WorkerInit, type WorkerMessa
 /** Events (and diagnostics) per batch sent by a worker. */
 export const BATCH_SIZE = 512;
 /** Unforwarded batches the main thread holds per worker before that worker waits. */
-export const MAX_PENDING_BATCHES = 64;
+export const MAX_PENDING_BATCHES = 16;
 
 /** The compiled worker entry, next to this module (dist/src/engine/). */
 export const WORKER_URL = new URL('./parallel-worker.js', import.meta.url);
