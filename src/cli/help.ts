@@ -67,9 +67,9 @@ Options:
   --risk-window H     ... within H hours (default 24)
   --tactic-threshold N  raise a risk notable at N distinct ATT&CK tactics (default 3)
   --tactic-window D   ... within D days (default 7)
-  --jobs N            read up to N files at once in worker threads (default: the number
-                      of CPUs, at most one per input file; 1 = one thread). Same output
-                      for any N; one file is never split across threads
+  --jobs N            read up to N files at once in worker threads (default 1; auto =
+                      one per CPU, at most one per input file). Same output for any N;
+                      one file is never split across threads
   --quiet             no summary on stderr
   --debug             print stack traces of internal errors
   -h, --help          this help
@@ -96,9 +96,9 @@ Options:
   --output FILE       write rows to FILE instead of stdout
   --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
   --no-prefilter      parse every event
-  --jobs N            read up to N files at once in worker threads (default: the number
-                      of CPUs, at most one per input file; 1 = one thread). Same output
-                      for any N; one file is never split across threads
+  --jobs N            read up to N files at once in worker threads (default 1; auto =
+                      one per CPU, at most one per input file). Same output for any N;
+                      one file is never split across threads
   --quiet             no summary on stderr
   --debug             print stack traces of internal errors
   -h, --help          this help
@@ -185,9 +185,9 @@ Options:
   --format FMT        xml (default: one <Event> per line), json (an array), or jsonl
                       (one event per line, with "file" and "record_id")
   --output FILE       write to FILE instead of stdout
-  --jobs N            read up to N files at once in worker threads (default: the number
-                      of CPUs, at most one per input file; 1 = one thread). Same output
-                      for any N; one file is never split across threads
+  --jobs N            read up to N files at once in worker threads (default 1; auto =
+                      one per CPU, at most one per input file). Same output for any N;
+                      one file is never split across threads
   --quiet             no summary on stderr
   -h, --help          this help
 

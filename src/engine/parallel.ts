@@ -38,15 +38,21 @@ export function workerAvailable(): boolean {
   }
 }
 
-/** The default for `--jobs`: the CPUs this process may use. */
+/** The CPUs this process may use: what `--jobs auto` asks for. */
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** `--jobs` text to a count, or an error message for the CLI's usage error. */
+/**
+ * `--jobs` text to a count, or an error message for the CLI's usage error.
+ * The default is 1: on a 2-core machine the searches, rendering and copying
+ * events between threads share the cores with the workers, and end-to-end runs
+ * measured slower with workers (docs/design/parallel.md). `auto` uses every CPU.
+ */
 export function parseJobs(v: string | undefined): number | string {
-  if (v === undefined) return defaultJobs();
-  if (!/^\d+$/.test(v) || Number(v) < 1) return `--jobs must be a whole number of at least 1 (got "${v}")`;
+  if (v === undefined) return 1;
+  if (v === 'auto') return defaultJobs();
+  if (!/^\d+$/.test(v) || Number(v) < 1) return `--jobs must be auto or a whole number of at least 1 (got "${v}")`;
   return Math.min(Number(v), 1024);
 }
 
