@@ -19,8 +19,9 @@ import type { CompiledSearch } from '../../src/spl/engine/compile.js';
 import { SplError } from '../../src/spl/language/errors.js';
 import { recordOf } from '../evtx/fixtures.js';
 import { writeEvtx } from '../evtx/writer.js';
+import { existsSync } from 'node:fs';
 import { allWindowsExamples } from '../support/escu-events.js';
-import { ESCU, REPO_ROOT } from '../support/paths.js';
+import { ESCU, REPO_ROOT, SHARED_DATA } from '../support/paths.js';
 
 function realEvents(): WinEvent[] {
   const xml = [
@@ -67,5 +68,16 @@ describe('ESCU Endpoint.Processes detections over XML, JSON and EVTX', () => {
     assert.ok(withRows >= 5, `only ${withRows} detections returned rows`);
     assert.deepEqual(results['json'], results['xml']);
     assert.deepEqual(results['evtx'], results['xml']);
+  });
+
+  it('run over every file of ../shared/data (EVTX, XML, JSON) without an engine error', { skip: existsSync(SHARED_DATA) ? false : `${SHARED_DATA} is not present in this workplace` }, async () => {
+    const macros = mergeMacros(builtinMacros(), loadMacroDir(join(ESCU, 'macros')).macros);
+    const compiled = loadDetections([join(ESCU, 'detections')])
+      .detections.filter((d) => /datamodel\s*=\s*"?Endpoint\.Processes/.test(d.search))
+      .map((d) => compileDetection(d, macros, { now: Date.now() / 1000, timezone: 'UTC' }))
+      .filter((c): c is CompiledSearch => !(c instanceof SplError));
+    const r = await runSearches(compiled, [SHARED_DATA]);
+    assert.ok(r.read.events > 0);
+    assert.deepEqual(r.results.flatMap((x) => x.diagnostics), []);
   });
 });
