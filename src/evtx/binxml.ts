@@ -297,7 +297,7 @@ function bad(offset: number, message: string): EvtxError {
 const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** Parses one BinXML token stream (a record's event, a template body, or a BinXML value). */
-class Parser {
+export class Parser {
   /** No template instance inside: the tree holds no chunk offsets and can be reused in other chunks. */
   portable = true;
 
@@ -474,7 +474,7 @@ class Parser {
   }
 
   /** template-instance := 0x0c unknown(1) id(4) def-offset(4) [definition] count(4) (size(2) type(1) 0(1))* data */
-  private templateInstance(): TInstance {
+  templateInstance(): TInstance {
     this.portable = false;
     const r = this.r;
     r.skip(1);
@@ -504,11 +504,12 @@ class Parser {
 
 /* ---------------------------------------------------------- instantiation */
 
-class Instantiator {
-  private nodes = 0;
-  private chars = 0;
+/** Renders parsed BinXML with substitution values into an `XmlNode` tree (the compiled templates share its counters and value rendering). */
+export class Instantiator {
+  nodes = 0;
+  chars = 0;
   constructor(
-    private readonly ctx: ChunkContext,
+    readonly ctx: ChunkContext,
     private readonly warn: ValueWarning,
   ) {}
 
@@ -516,7 +517,7 @@ class Instantiator {
     if (++this.nodes > this.ctx.maxNodes) throw new EvtxError(EVTX_CODES.tooLarge, at, `record renders to more than ${this.ctx.maxNodes} nodes`);
   }
 
-  private text(out: XmlNode[], text: string): void {
+  text(out: XmlNode[], text: string): void {
     if (text.length === 0) return;
     this.count(0);
     this.chars += text.length;
@@ -616,7 +617,7 @@ class Instantiator {
     this.text(out, this.valueText(v));
   }
 
-  private binXmlValue(v: TemplateValue, nesting: number, out: XmlNode[]): void {
+  binXmlValue(v: TemplateValue, nesting: number, out: XmlNode[]): void {
     if (v.size === 0) return;
     const first = this.ctx.all.u8At(v.at) & ~MORE_FLAG;
     const p = new Parser(this.ctx, new ByteReader(this.ctx.bytes, v.at, v.at + v.size), nesting + 1, first === TOKENS.openStartElement);
@@ -624,12 +625,12 @@ class Instantiator {
   }
 
   /** The rendered text of a value (no allocation for the common scalar values). */
-  private valueText(v: TemplateValue): string {
+  valueText(v: TemplateValue): string {
     const t = scalarText(this.ctx.all, v.type, v.at, v.size);
     return t !== undefined ? t : this.render(v).text;
   }
 
-  private render(v: TemplateValue): { text: string; items?: readonly string[] } {
+  render(v: TemplateValue): { text: string; items?: readonly string[] } {
     const r = renderValue(this.ctx.all, v.type, v.at, v.size);
     if (r.problem !== undefined) this.warn(r.problem, v.at);
     return r;

@@ -8,9 +8,9 @@
  * EVTX layer depends only on the event model.
  */
 import type { WinSystem } from '../events/types.js';
-import type { XmlElement, XmlNode } from './render.js';
+import type { XmlAttr, XmlElement, XmlNode } from './render.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export type EventMapResult =
   | { readonly ok: true; readonly system: WinSystem; readonly data: Record<string, string> }
@@ -25,8 +25,9 @@ function toInt(s: string | undefined): number | undefined {
   return undefined;
 }
 
-function attr(e: XmlElement, name: string): string | undefined {
-  for (const a of e.attrs) if (a.name === name) return a.value;
+/** The first attribute called `name` (as the XML reader reads). */
+export function attrOf(attrs: readonly XmlAttr[], name: string): string | undefined {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i]!.name === name) return attrs[i]!.value;
   return undefined;
 }
 
@@ -61,65 +62,147 @@ function userDataLeaves(e: XmlElement, data: Record<string, string>): void {
   }
 }
 
-function systemField(sys: Partial<Mutable<WinSystem>>, e: XmlElement, setEventId: (t: string) => void): void {
-  const text = (): string => trailingText(e.children);
+/**
+ * A System child element (its name, rendered attributes and trailing text) → the System
+ * fields (the last element of a name wins). Returns the text of an `EventID` element.
+ */
+export function systemFieldOf(sys: Partial<Mutable<WinSystem>>, name: string, attrs: readonly XmlAttr[], text: string): string | undefined {
   const setInt = (key: 'version' | 'level' | 'task' | 'opcode' | 'recordId' | 'processId' | 'threadId', s: string | undefined): void => {
     const n = toInt(s);
     if (n !== undefined) sys[key] = n;
   };
-  switch (e.name) {
+  switch (name) {
     case 'Provider': {
-      const n = attr(e, 'Name');
+      const n = attrOf(attrs, 'Name');
       if (n !== undefined) sys.provider = n;
-      const g = attr(e, 'Guid');
+      const g = attrOf(attrs, 'Guid');
       if (g !== undefined && g !== '') sys.providerGuid = g;
       break;
     }
     case 'TimeCreated': {
-      const t = attr(e, 'SystemTime');
+      const t = attrOf(attrs, 'SystemTime');
       if (t !== undefined) sys.timeCreated = t;
       break;
     }
     case 'Execution':
-      setInt('processId', attr(e, 'ProcessID'));
-      setInt('threadId', attr(e, 'ThreadID'));
+      setInt('processId', attrOf(attrs, 'ProcessID'));
+      setInt('threadId', attrOf(attrs, 'ThreadID'));
       break;
     case 'Security': {
-      const u = attr(e, 'UserID') ?? attr(e, 'UserId');
+      const u = attrOf(attrs, 'UserID') ?? attrOf(attrs, 'UserId');
       if (u !== undefined && u !== '') sys.userId = u;
       break;
     }
     case 'EventID':
-      setEventId(text());
-      break;
+      return text;
     case 'Version':
-      setInt('version', text());
+      setInt('version', text);
       break;
     case 'Level':
-      setInt('level', text());
+      setInt('level', text);
       break;
     case 'Task':
-      setInt('task', text());
+      setInt('task', text);
       break;
     case 'Opcode':
-      setInt('opcode', text());
+      setInt('opcode', text);
       break;
     case 'EventRecordID':
-      setInt('recordId', text());
+      setInt('recordId', text);
       break;
-    case 'Keywords': {
-      const k = text();
-      if (k !== '') sys.keywords = k;
+    case 'Keywords':
+      if (text !== '') sys.keywords = text;
       break;
-    }
     case 'Channel':
-      sys.channel = text();
+      sys.channel = text;
       break;
     case 'Computer':
-      sys.computer = text();
+      sys.computer = text;
       break;
   }
+  return undefined;
 }
+
+/**
+ * The mapping of one event, fed element by element in document order: by `mapEvent`
+ * from a rendered tree, or by the compiled templates (`compiled.ts`) while they write
+ * the XML, so both give the same WinEvent by construction.
+ */
+export class EventMapState {
+  readonly sys: Partial<Mutable<WinSystem>> = {};
+  readonly data: Record<string, string> = {};
+  private eventIdText: string | undefined;
+  sawSystem = false;
+  private unnamed = 0;
+
+  /** A `System` child element. */
+  system(name: string, attrs: readonly XmlAttr[], text: string): void {
+    const id = systemFieldOf(this.sys, name, attrs, text);
+    if (id !== undefined) this.eventIdText = id;
+  }
+
+  /** An `EventData` child element: `Data` by its `Name`, others by element name, unnamed → `Data1`…. */
+  eventData(name: string, attrs: readonly XmlAttr[], text: string): void {
+    const n = name === 'Data' ? attrOf(attrs, 'Name') : name;
+    setField(this.data, n !== undefined && n !== '' ? n : `Data${++this.unnamed}`, text);
+  }
+
+  /** A leaf element below `UserData`. */
+  leaf(name: string, text: string): void {
+    setField(this.data, name, text);
+  }
+
+  /** A rendered child element of `<Event>`. */
+  section(section: XmlElement): void {
+    switch (section.name) {
+      case 'System':
+        this.sawSystem = true;
+        for (const f of section.children) if (typeof f !== 'string') this.systemElement(f);
+        break;
+      case 'EventData':
+        for (const f of section.children) if (typeof f !== 'string') this.eventDataElement(f);
+        break;
+      case 'UserData':
+        for (const f of section.children) if (typeof f !== 'string') this.userDataElement(f);
+        break;
+    }
+  }
+
+  systemElement(f: XmlElement): void {
+    this.system(f.name, f.attrs, trailingText(f.children));
+  }
+
+  eventDataElement(f: XmlElement): void {
+    this.eventData(f.name, f.attrs, trailingText(f.children));
+  }
+
+  /** A rendered element below `UserData`: a leaf, or the leaves below it. */
+  userDataElement(f: XmlElement): void {
+    if (isLeaf(f)) setField(this.data, f.name, trailingText(f.children));
+    else userDataLeaves(f, this.data);
+  }
+
+  result(): EventMapResult {
+    if (!this.sawSystem) return { ok: false, message: 'event has no <System>' };
+    const eventId = toInt(this.eventIdText);
+    if (eventId === undefined) return { ok: false, message: 'event has no numeric <EventID>' };
+    const sys = this.sys;
+    const system: Mutable<WinSystem> = {
+      provider: sys.provider ?? '',
+      eventId,
+      timeCreated: sys.timeCreated ?? '',
+      channel: sys.channel ?? '',
+      computer: sys.computer ?? '',
+    };
+    for (const k of SYSTEM_OPTIONAL) {
+      const v = sys[k];
+      if (v !== undefined) (system as Record<string, unknown>)[k] = v;
+    }
+    return { ok: true, system, data: this.data };
+  }
+}
+
+const SYSTEM_OPTIONAL = ['providerGuid', 'version', 'level', 'task', 'opcode', 'keywords', 'recordId', 'processId', 'threadId', 'userId'] as const;
 
 /**
  * Maps a rendered `<Event>` element to the event model.
@@ -127,43 +210,7 @@ function systemField(sys: Partial<Mutable<WinSystem>>, e: XmlElement, setEventId
  */
 export function mapEvent(root: XmlElement): EventMapResult {
   if (root.name !== 'Event') return { ok: false, message: `root element is <${root.name}>, expected <Event>` };
-  const sys: Partial<Mutable<WinSystem>> = {};
-  const data: Record<string, string> = {};
-  let eventIdText: string | undefined;
-  let sawSystem = false;
-  let unnamed = 0;
-  for (const section of root.children) {
-    if (typeof section === 'string') continue;
-    switch (section.name) {
-      case 'System':
-        sawSystem = true;
-        for (const f of section.children) if (typeof f !== 'string') systemField(sys, f, (t) => (eventIdText = t));
-        break;
-      case 'EventData':
-        for (const f of section.children) {
-          if (typeof f === 'string') continue;
-          const n = f.name === 'Data' ? attr(f, 'Name') : f.name;
-          setField(data, n !== undefined && n !== '' ? n : `Data${++unnamed}`, trailingText(f.children));
-        }
-        break;
-      case 'UserData':
-        for (const f of section.children) if (typeof f !== 'string') userDataLeaves(f, data);
-        break;
-    }
-  }
-  if (!sawSystem) return { ok: false, message: 'event has no <System>' };
-  const eventId = toInt(eventIdText);
-  if (eventId === undefined) return { ok: false, message: 'event has no numeric <EventID>' };
-  const system: Mutable<WinSystem> = {
-    provider: sys.provider ?? '',
-    eventId,
-    timeCreated: sys.timeCreated ?? '',
-    channel: sys.channel ?? '',
-    computer: sys.computer ?? '',
-  };
-  for (const k of ['providerGuid', 'version', 'level', 'task', 'opcode', 'keywords', 'recordId', 'processId', 'threadId', 'userId'] as const) {
-    const v = sys[k];
-    if (v !== undefined) (system as Record<string, unknown>)[k] = v;
-  }
-  return { ok: true, system, data };
+  const m = new EventMapState();
+  for (const section of root.children) if (typeof section !== 'string') m.section(section);
+  return m.result();
 }

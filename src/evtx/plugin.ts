@@ -30,17 +30,19 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
   const filter = ctx.rawFilter;
   const needXml = ctx.keepRaw || filter !== undefined;
   const chunkTest = ctx.literals !== undefined && ctx.literals.length > 0 ? chunkLiteralTest(ctx.literals) : undefined;
+  // Compiled templates: XML text and WinEvent straight from the substitution values (same output as the tree path; test/evtx/compiled.test.ts).
+  const readOpts: EvtxReadOptions = { compiled: { xml: needXml }, ...opts };
   const stream = new EvtxStream(
     chunkTest
-      ? { ...opts, chunkFilter: chunkTest, onChunkFiltered: (n) => void (ctx.counters.filtered += n) }
-      : opts,
+      ? { ...readOpts, chunkFilter: chunkTest, onChunkFiltered: (n) => void (ctx.counters.filtered += n) }
+      : readOpts,
     (rec) => {
-      const raw = needXml ? toXml(rec.root) : '';
+      const raw = needXml ? (rec.xml ?? toXml(rec.root)) : '';
       if (filter !== undefined && !filter(raw)) {
         ctx.counters.filtered++;
         return;
       }
-      const m = mapEvent(rec.root);
+      const m = rec.event ?? mapEvent(rec.root);
       if (!m.ok) {
         ctx.report('evtx.bad-event' as ReadCode, 'error', `${m.message} (file offset ${rec.offset}, chunk ${rec.chunk}, record ${rec.recordId})`);
         return;

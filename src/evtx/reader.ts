@@ -14,7 +14,9 @@ import { ChunkContext, renderBinXml, rootElement, TemplateCache, type BinXmlLimi
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, MIN_RECORD_SIZE, RECORD_HEADER_SIZE, chunkCrcProblems, hasChunkMagic, hasRecordMagic, parseChunkHeader } from './chunk.js';
 import { EVTX_CODES, EvtxError, type EvtxCode, type EvtxDiagnostic, type EvtxSeverity } from './errors.js';
 import { FILE_HEADER_BLOCK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type FileHeader } from './header.js';
-import { fileTimeToIsoParts, type XmlElement } from './render.js';
+import { renderCompiled, type CompiledResult } from './compiled.js';
+import { mapEvent, type EventMapResult } from './event.js';
+import { fileTimeToIsoParts, toXml, type XmlElement } from './render.js';
 
 export interface EvtxReadOptions extends BinXmlLimits {
   /** Skip a chunk whose header or records CRC-32 does not match (reported as an error) instead of reading it (a warning). Default false. */
@@ -25,6 +27,13 @@ export interface EvtxReadOptions extends BinXmlLimits {
    */
   readonly chunkFilter?: (chunk: Uint8Array) => boolean;
   readonly onChunkFiltered?: (records: number) => void;
+  /**
+   * Render through compiled templates (`compiled.ts`): each record carries its
+   * `event` mapping (and its `xml` text when `xml` is true) computed without an
+   * element tree where the record fits; others go the tree path and carry the same
+   * fields. `root` is then built on demand, and only while `onRecord` runs.
+   */
+  readonly compiled?: { readonly xml: boolean };
 }
 
 /** One event record, rendered. */
@@ -36,8 +45,12 @@ export interface EvtxRecord {
   readonly offset: number;
   /** 0-based index of its chunk by position in the file. */
   readonly chunk: number;
-  /** The rendered `<Event>` element. */
+  /** The rendered `<Event>` element (with `compiled`: built when first read, valid only during `onRecord`). */
   readonly root: XmlElement;
+  /** With `compiled` and `xml`: `toXml(root)`. */
+  readonly xml?: string;
+  /** With `compiled`: `mapEvent(root)`. */
+  readonly event?: EventMapResult;
 }
 
 export interface EvtxSummary {
@@ -272,6 +285,8 @@ export class EvtxStream {
   }
 
   private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number): void {
+    const compiled = this.opts.compiled;
+    if (compiled !== undefined && this.compiledRecord(ctx, r, fileOffset, index, off, size, recordId, compiled.xml)) return;
     try {
       const written = fileTimeToIsoParts(r.u32At(off + 20), r.u32At(off + 16));
       const nodes = renderBinXml(ctx, off + RECORD_HEADER_SIZE, off + size - 4, (message, at) => {
@@ -284,7 +299,10 @@ export class EvtxStream {
         return;
       }
       this.records++;
-      this.onRecord({ recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root });
+      if (compiled !== undefined) {
+        const rec: EvtxRecord = { recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root, event: mapEvent(root) };
+        this.onRecord(compiled.xml ? { ...rec, xml: toXml(root) } : rec);
+      } else this.onRecord({ recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root });
     } catch (e) {
       this.badRecords++;
       if (e instanceof EvtxError) {
@@ -296,6 +314,42 @@ export class EvtxStream {
         this.diag(EVTX_CODES.internal, 'error', `record ${recordId}: internal error: ${String(e)}`, fileOffset + off, index, recordId);
       }
     }
+  }
+
+  /** The record through its compiled template; false (nothing reported) when it does not fit or rendering throws. */
+  private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean): boolean {
+    let warnings: [string, number][] | undefined;
+    let res: CompiledResult | undefined;
+    let written: string;
+    try {
+      written = fileTimeToIsoParts(r.u32At(off + 20), r.u32At(off + 16));
+      res = renderCompiled(ctx, off + RECORD_HEADER_SIZE, off + size - 4, xml, (message, at) => (warnings ??= []).push([message, at]));
+    } catch {
+      return false;
+    }
+    if (res === undefined) return false;
+    if (warnings !== undefined) {
+      for (const [message, at] of warnings) this.diag(EVTX_CODES.badValue, 'warning', `record ${recordId}: ${message}`, fileOffset + at, index, recordId);
+    }
+    this.records++;
+    let root: XmlElement | undefined;
+    const start = off + RECORD_HEADER_SIZE;
+    const end = off + size - 4;
+    const rec: EvtxRecord = {
+      recordId,
+      writtenTime: written,
+      offset: fileOffset + off,
+      chunk: index,
+      get root(): XmlElement {
+        // Rendered again through the tree path (its warnings were reported already); the chunk bytes are valid only during onRecord.
+        root ??= rootElement(renderBinXml(ctx, start, end))!;
+        return root;
+      },
+      event: res.event,
+      ...(xml ? { xml: res.xml } : {}),
+    };
+    this.onRecord(rec);
+    return true;
   }
 }
 

@@ -317,10 +317,12 @@ export interface XmlAttr {
 }
 export type XmlNode = XmlElement | string;
 
-function escText(s: string): string {
+/** `s` escaped as XML element text. */
+export function escText(s: string): string {
   return /[&<>]/.test(s) ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s;
 }
-function escAttr(s: string): string {
+/** `s` escaped as a single-quoted XML attribute value. */
+export function escAttr(s: string): string {
   return /[&<>'"]/.test(s)
     ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;')
     : s;

@@ -1,0 +1,349 @@
+/**
+ * Compiled templates: the fast path of full rendering. A template body (parsed once
+ * per file, `TemplateCache`) is compiled once into constant XML pieces (tag opens
+ * and closes, constant attributes, escaped constant text) and substitution slots,
+ * each element tagged with its role for the WinEvent mapping (System field,
+ * `EventData` child, `UserData` node), so a record that is one template instance
+ * renders straight to its XML text and `{system, data}` from its substitution
+ * values, without building an element tree.
+ *
+ * Same semantics as the tree path (`Instantiator` + `toXml` + `mapEvent`), step by
+ * step: values are rendered in the same order and the same number of times (so
+ * value warnings are the same), an optional NULL drops its attribute, an array
+ * value directly in an element repeats the element, a BinXML value (0x21) is
+ * rendered through the tree path and serialized in place; node and character
+ * limits are counted the same way. The mapping goes through `EventMapState`, the
+ * same code `mapEvent` runs. Records that do not fit (plain BinXML, anything but
+ * fragment headers + one template instance + EOF, templates with instances
+ * inside, a root other than a lone `<Event>`, an array value directly in `<Event>`) and records whose fast rendering
+ * throws go the tree path, which then reports exactly what it reports today.
+ */
+import { ByteReader } from './bytes.js';
+import { Instantiator, Parser, TOKENS, type ChunkContext, type TElement, type TNode, type TSubst, type TemplateValue, type ValueWarning } from './binxml.js';
+import { EventMapState, type EventMapResult } from './event.js';
+import { ARRAY_FLAG, escAttr, escText, toXml, VALUE_TYPES, type XmlAttr, type XmlElement, type XmlNode } from './render.js';
+
+/* Roles for the mapping, by position below <Event>. */
+const NONE = 0;
+const ROOT = 1;
+const SYSTEM = 2;
+const EVENTDATA = 3;
+const USERDATA = 4;
+const SYSFIELD = 5;
+const DATAFIELD = 6;
+const UDNODE = 7;
+
+interface CText {
+  readonly k: 0;
+  readonly text: string;
+  readonly esc: string;
+}
+interface CSubst {
+  readonly k: 1;
+  readonly index: number;
+}
+interface CAttr {
+  readonly name: string;
+  /** ` name='` */
+  readonly prefix: string;
+  /** Raw text pieces and substitutions. */
+  readonly pieces: readonly (string | TSubst)[];
+}
+interface CElem {
+  readonly k: 2;
+  readonly name: string;
+  /** `<name` */
+  readonly open: string;
+  /** `</name>` */
+  readonly close: string;
+  readonly role: number;
+  /** Attributes with a substitution; undefined when all are constant. */
+  readonly attrs: readonly CAttr[] | undefined;
+  /** Constant attributes: their XML text and list (when `attrs` is undefined). */
+  readonly staticAttrText: string;
+  readonly staticAttrs: readonly XmlAttr[];
+  readonly children: readonly CNode[];
+  /** Direct substitution children (an array value there repeats the element). */
+  readonly substs: readonly TSubst[];
+}
+type CNode = CText | CSubst | CElem;
+
+/** A compiled template: its one root element `<Event>`. */
+export interface CompiledTemplate {
+  readonly root: CElem;
+}
+
+const compiledCache = new WeakMap<readonly TNode[], CompiledTemplate | null>();
+
+/** The compiled form of a template body, or undefined when it does not fit the fast path. Cached per parsed body. */
+export function compiledOf(nodes: readonly TNode[]): CompiledTemplate | undefined {
+  let c = compiledCache.get(nodes);
+  if (c === undefined) {
+    c = compile(nodes);
+    compiledCache.set(nodes, c);
+  }
+  return c ?? undefined;
+}
+
+function compile(nodes: readonly TNode[]): CompiledTemplate | null {
+  if (nodes.length !== 1) return null;
+  const root = nodes[0]!;
+  if (root.kind !== 'element' || root.name !== 'Event') return null;
+  const c = compileElement(root, ROOT);
+  return c === null ? null : { root: c };
+}
+
+function childRole(parent: number, name: string): number {
+  switch (parent) {
+    case ROOT:
+      return name === 'System' ? SYSTEM : name === 'EventData' ? EVENTDATA : name === 'UserData' ? USERDATA : NONE;
+    case SYSTEM:
+      return SYSFIELD;
+    case EVENTDATA:
+      return DATAFIELD;
+    case USERDATA:
+    case UDNODE:
+      return UDNODE;
+    default:
+      return NONE;
+  }
+}
+
+function compileElement(e: TElement, role: number): CElem | null {
+  let dynamic = false;
+  const attrs: CAttr[] = [];
+  let staticAttrText = '';
+  const staticAttrs: XmlAttr[] = [];
+  for (const a of e.attrs) {
+    const pieces: (string | TSubst)[] = [];
+    for (const p of a.value) {
+      if (p.kind === 'text') pieces.push(p.text);
+      else {
+        pieces.push(p);
+        dynamic = true;
+      }
+    }
+    attrs.push({ name: a.name, prefix: ' ' + a.name + "='", pieces });
+    if (!dynamic) {
+      const text = pieces.join('');
+      staticAttrText += ' ' + a.name + "='" + escAttr(text) + "'";
+      staticAttrs.push({ name: a.name, value: text });
+    }
+  }
+  const children: CNode[] = [];
+  for (const n of e.children) {
+    switch (n.kind) {
+      case 'text':
+        // Empty text renders nothing and counts nothing in the tree path either.
+        if (n.text.length > 0) children.push({ k: 0, text: n.text, esc: escText(n.text) });
+        break;
+      case 'subst':
+        children.push({ k: 1, index: n.index });
+        break;
+      case 'element': {
+        const c = compileElement(n, childRole(role, n.name));
+        if (c === null) return null;
+        children.push(c);
+        break;
+      }
+      default:
+        return null; // a template instance inside a template body
+    }
+  }
+  return {
+    k: 2,
+    name: e.name,
+    open: '<' + e.name,
+    close: '</' + e.name + '>',
+    role,
+    attrs: dynamic ? attrs : undefined,
+    staticAttrText: dynamic ? '' : staticAttrText,
+    staticAttrs: dynamic ? NO_ATTRS : staticAttrs,
+    children,
+    substs: e.substs ?? NO_SUBSTS,
+  };
+}
+
+const NO_SUBSTS: readonly TSubst[] = [];
+const NO_ATTRS: readonly XmlAttr[] = [];
+
+/** Writes one record through a compiled template: the XML text (when asked) and the mapping. */
+class Writer {
+  constructor(
+    private readonly inst: Instantiator,
+    private readonly values: readonly TemplateValue[],
+    private readonly map: EventMapState,
+    private readonly xml: boolean,
+  ) {}
+
+  element(e: CElem): string {
+    const values = this.values;
+    const inst = this.inst;
+    // A direct array substitution repeats the element once per item (one empty element for an empty array).
+    let arrayItems: readonly string[] | undefined;
+    const substs = e.substs;
+    for (let i = 0; i < substs.length; i++) {
+      const v = values[substs[i]!.index];
+      if (v !== undefined && (v.type & ARRAY_FLAG) !== 0 && (v.type & 0x7f) !== VALUE_TYPES.binXml) {
+        arrayItems = inst.render(v).items ?? [];
+        break;
+      }
+    }
+    const role = e.role;
+    const needAttrs = role === SYSFIELD || role === DATAFIELD;
+    let attrText = e.staticAttrText;
+    let attrList = e.staticAttrs;
+    const cattrs = e.attrs;
+    if (cattrs !== undefined) {
+      attrText = '';
+      const list: XmlAttr[] | undefined = needAttrs ? [] : undefined;
+      for (let i = 0; i < cattrs.length; i++) {
+        const a = cattrs[i]!;
+        const pieces = a.pieces;
+        let text = '';
+        let present = pieces.length === 0;
+        for (let j = 0; j < pieces.length; j++) {
+          const p = pieces[j]!;
+          if (typeof p === 'string') {
+            text += p;
+            present = true;
+            continue;
+          }
+          const v = values[p.index];
+          // An optional substitution with no value removes the attribute (`<Security/>` without UserID).
+          if (v === undefined || v.type === VALUE_TYPES.null) {
+            if (!p.optional) present = true;
+            continue;
+          }
+          present = true;
+          text += (v.type & 0x7f) === VALUE_TYPES.binXml ? '' : inst.valueText(v);
+        }
+        if (present) {
+          attrText += a.prefix + escAttr(text) + "'";
+          if (list !== undefined) list.push({ name: a.name, value: text });
+        }
+      }
+      attrList = list ?? NO_ATTRS;
+    }
+    const copies = arrayItems === undefined ? 1 : Math.max(arrayItems.length, 1);
+    const kids = e.children;
+    const map = this.map;
+    if (role === SYSTEM) map.sawSystem = true;
+    let out = '';
+    for (let i = 0; i < copies; i++) {
+      inst.nodes++;
+      const item = arrayItems === undefined ? undefined : (arrayItems[i] ?? '');
+      let inner = '';
+      let trail = '';
+      let hasElement = false;
+      for (let k = 0; k < kids.length; k++) {
+        const c = kids[k]!;
+        if (c.k === 0) {
+          inst.nodes++;
+          inst.chars += c.text.length;
+          inner += c.esc;
+          trail += c.text;
+        } else if (c.k === 2) {
+          inner += this.element(c);
+          hasElement = true;
+          trail = '';
+        } else {
+          const v = values[c.index];
+          if (v === undefined || v.type === VALUE_TYPES.null) continue;
+          if (v.type === VALUE_TYPES.binXml) {
+            const nested: XmlNode[] = [];
+            inst.binXmlValue(v, 1, nested);
+            for (let n = 0; n < nested.length; n++) {
+              const x = nested[n]!;
+              if (typeof x === 'string') {
+                inner += escText(x);
+                trail += x;
+              } else {
+                inner += toXml(x);
+                hasElement = true;
+                trail = '';
+                this.nestedElement(role, x);
+              }
+            }
+            continue;
+          }
+          const t = (v.type & ARRAY_FLAG) !== 0 && item !== undefined ? item : inst.valueText(v);
+          if (t.length > 0) {
+            inst.nodes++;
+            inst.chars += t.length;
+            inner += escText(t);
+            trail += t;
+          }
+        }
+      }
+      if (role === SYSFIELD) map.system(e.name, attrList, trail);
+      else if (role === DATAFIELD) map.eventData(e.name, attrList, trail);
+      else if (role === UDNODE && !hasElement) map.leaf(e.name, trail);
+      if (this.xml) out += e.open + attrText + (inner === '' ? '/>' : '>' + inner + e.close);
+    }
+    return out;
+  }
+
+  /** An element a BinXML value put inside an element of role `role`: mapped as `mapEvent` maps it there. */
+  private nestedElement(role: number, x: XmlElement): void {
+    const map = this.map;
+    switch (role) {
+      case ROOT:
+        map.section(x);
+        break;
+      case SYSTEM:
+        map.systemElement(x);
+        break;
+      case EVENTDATA:
+        map.eventDataElement(x);
+        break;
+      case USERDATA:
+      case UDNODE:
+        map.userDataElement(x);
+        break;
+    }
+  }
+}
+
+export interface CompiledResult {
+  /** The `<Event>` element as one line of XML (empty when not asked for). */
+  readonly xml: string;
+  readonly event: EventMapResult;
+}
+
+/**
+ * Renders the record BinXML at `[start, end)` through its compiled template, or
+ * returns undefined when the record does not fit the fast path. May throw (any
+ * error): the caller then renders the record through the tree path, which reports
+ * what is wrong. Value warnings go to `warn` (to be delivered only on success).
+ */
+export function renderCompiled(ctx: ChunkContext, start: number, end: number, xml: boolean, warn: ValueWarning): CompiledResult | undefined {
+  if (ctx.maxNestingDepth < 1) return undefined;
+  const r = new ByteReader(ctx.bytes, start, end);
+  for (;;) {
+    if (r.pos >= r.end) return undefined;
+    const t = r.bytes[r.pos]!;
+    if (t === TOKENS.fragmentHeader) {
+      if (r.end - r.pos < 4) return undefined;
+      r.pos += 4;
+    } else if (t === TOKENS.templateInstance) {
+      r.pos++;
+      break;
+    } else return undefined;
+  }
+  const instance = new Parser(ctx, r, 0).templateInstance();
+  if (r.pos < r.end && r.bytes[r.pos] !== TOKENS.eof) return undefined;
+  const compiled = compiledOf(instance.template.nodes);
+  if (compiled === undefined) return undefined;
+  // An array value directly in <Event> would repeat the root element: the tree path then.
+  const rootSubsts = compiled.root.substs;
+  for (let i = 0; i < rootSubsts.length; i++) {
+    const v = instance.values[rootSubsts[i]!.index];
+    if (v !== undefined && (v.type & ARRAY_FLAG) !== 0 && (v.type & 0x7f) !== VALUE_TYPES.binXml) return undefined;
+  }
+  const inst = new Instantiator(ctx, warn);
+  const map = new EventMapState();
+  const text = new Writer(inst, instance.values, map, xml).element(compiled.root);
+  if (inst.nodes > ctx.maxNodes || inst.chars > ctx.maxChars) return undefined;
+  return { xml: text, event: map.result() };
+}
