@@ -19,9 +19,9 @@
  * throws go the tree path, which then reports exactly what it reports today.
  */
 import { ByteReader } from './bytes.js';
-import { Instantiator, Parser, TOKENS, type ChunkContext, type TElement, type TNode, type TSubst, type TemplateValue, type ValueWarning } from './binxml.js';
+import { Instantiator, TOKENS, type ChunkContext, type TElement, type TNode, type TSubst, type TemplateValue, type ValueWarning } from './binxml.js';
 import { EventMapState, type EventMapResult } from './event.js';
-import { ARRAY_FLAG, escAttr, escText, toXml, VALUE_TYPES, type XmlAttr, type XmlElement, type XmlNode } from './render.js';
+import { ARRAY_FLAG, escAttr, escText, scalarText, toXml, VALUE_TYPES, type XmlAttr, type XmlElement, type XmlNode } from './render.js';
 
 /* Roles for the mapping, by position below <Event>. */
 const NONE = 0;
@@ -171,21 +171,37 @@ const NO_ATTRS: readonly XmlAttr[] = [];
 class Writer {
   constructor(
     private readonly inst: Instantiator,
-    private readonly values: readonly TemplateValue[],
+    /** Number of substitution values; their type, chunk offset and size are in `TYPES`, `ATS`, `SIZES`. */
+    private readonly count: number,
     private readonly map: EventMapState,
     private readonly xml: boolean,
   ) {}
 
+  /** Type of value `i`, or -1 when there is none (as `values[i] === undefined` in the tree path). */
+  private type(i: number): number {
+    return i < this.count ? TYPES[i]! : -1;
+  }
+
+  private value(i: number): TemplateValue {
+    return { type: TYPES[i]!, at: ATS[i]!, size: SIZES[i]! };
+  }
+
+  /** `Instantiator.valueText` without the value object for scalars. */
+  private valueText(i: number): string {
+    const t = scalarText(this.inst.ctx.all, TYPES[i]!, ATS[i]!, SIZES[i]!);
+    return t !== undefined ? t : this.inst.render(this.value(i)).text;
+  }
+
   element(e: CElem): string {
-    const values = this.values;
     const inst = this.inst;
     // A direct array substitution repeats the element once per item (one empty element for an empty array).
     let arrayItems: readonly string[] | undefined;
     const substs = e.substs;
     for (let i = 0; i < substs.length; i++) {
-      const v = values[substs[i]!.index];
-      if (v !== undefined && (v.type & ARRAY_FLAG) !== 0 && (v.type & 0x7f) !== VALUE_TYPES.binXml) {
-        arrayItems = inst.render(v).items ?? [];
+      const x = substs[i]!.index;
+      const type = this.type(x);
+      if (type >= 0 && (type & ARRAY_FLAG) !== 0 && (type & 0x7f) !== VALUE_TYPES.binXml) {
+        arrayItems = inst.render(this.value(x)).items ?? [];
         break;
       }
     }
@@ -209,14 +225,14 @@ class Writer {
             present = true;
             continue;
           }
-          const v = values[p.index];
+          const type = this.type(p.index);
           // An optional substitution with no value removes the attribute (`<Security/>` without UserID).
-          if (v === undefined || v.type === VALUE_TYPES.null) {
+          if (type <= VALUE_TYPES.null) {
             if (!p.optional) present = true;
             continue;
           }
           present = true;
-          text += (v.type & 0x7f) === VALUE_TYPES.binXml ? '' : inst.valueText(v);
+          text += (type & 0x7f) === VALUE_TYPES.binXml ? '' : this.valueText(p.index);
         }
         if (present) {
           attrText += a.prefix + escAttr(text) + "'";
@@ -248,11 +264,11 @@ class Writer {
           hasElement = true;
           trail = '';
         } else {
-          const v = values[c.index];
-          if (v === undefined || v.type === VALUE_TYPES.null) continue;
-          if (v.type === VALUE_TYPES.binXml) {
+          const type = this.type(c.index);
+          if (type <= VALUE_TYPES.null) continue;
+          if (type === VALUE_TYPES.binXml) {
             const nested: XmlNode[] = [];
-            inst.binXmlValue(v, 1, nested);
+            inst.binXmlValue(this.value(c.index), 1, nested);
             for (let n = 0; n < nested.length; n++) {
               const x = nested[n]!;
               if (typeof x === 'string') {
@@ -267,7 +283,7 @@ class Writer {
             }
             continue;
           }
-          const t = (v.type & ARRAY_FLAG) !== 0 && item !== undefined ? item : inst.valueText(v);
+          const t = (type & ARRAY_FLAG) !== 0 && item !== undefined ? item : this.valueText(c.index);
           if (t.length > 0) {
             inst.nodes++;
             inst.chars += t.length;
@@ -305,6 +321,17 @@ class Writer {
   }
 }
 
+/* Scratch value table of the record being written (renderCompiled is not re-entered). */
+let TYPES = new Uint8Array(64);
+let ATS = new Int32Array(64);
+let SIZES = new Int32Array(64);
+function grow(n: number): void {
+  const size = Math.max(n, TYPES.length * 2);
+  TYPES = new Uint8Array(size);
+  ATS = new Int32Array(size);
+  SIZES = new Int32Array(size);
+}
+
 export interface CompiledResult {
   /** The `<Event>` element as one line of XML (empty when not asked for). */
   readonly xml: string;
@@ -331,19 +358,37 @@ export function renderCompiled(ctx: ChunkContext, start: number, end: number, xm
       break;
     } else return undefined;
   }
-  const instance = new Parser(ctx, r, 0).templateInstance();
+  // The template instance, read as `Parser.templateInstance` reads it, its values into the scratch arrays.
+  r.skip(1);
+  r.u32(); // template id
+  const defOffset = r.u32();
+  const template = ctx.templateAt(defOffset, 0);
+  if (defOffset === r.pos) r.skip(24 + template.dataSize);
+  const count = r.u32();
+  if (count * 4 > r.remaining) return undefined;
+  if (count > TYPES.length) grow(count);
+  for (let i = 0; i < count; i++) {
+    SIZES[i] = r.u16();
+    TYPES[i] = r.u8();
+    r.skip(1);
+  }
+  for (let i = 0; i < count; i++) {
+    r.check(r.pos, SIZES[i]!);
+    ATS[i] = r.pos;
+    r.pos += SIZES[i]!;
+  }
   if (r.pos < r.end && r.bytes[r.pos] !== TOKENS.eof) return undefined;
-  const compiled = compiledOf(instance.template.nodes);
+  const compiled = compiledOf(template.nodes);
   if (compiled === undefined) return undefined;
   // An array value directly in <Event> would repeat the root element: the tree path then.
   const rootSubsts = compiled.root.substs;
   for (let i = 0; i < rootSubsts.length; i++) {
-    const v = instance.values[rootSubsts[i]!.index];
-    if (v !== undefined && (v.type & ARRAY_FLAG) !== 0 && (v.type & 0x7f) !== VALUE_TYPES.binXml) return undefined;
+    const x = rootSubsts[i]!.index;
+    if (x < count && (TYPES[x]! & ARRAY_FLAG) !== 0 && (TYPES[x]! & 0x7f) !== VALUE_TYPES.binXml) return undefined;
   }
   const inst = new Instantiator(ctx, warn);
   const map = new EventMapState();
-  const text = new Writer(inst, instance.values, map, xml).element(compiled.root);
+  const text = new Writer(inst, count, map, xml).element(compiled.root);
   if (inst.nodes > ctx.maxNodes || inst.chars > ctx.maxChars) return undefined;
   return { xml: text, event: map.result() };
 }

@@ -48,7 +48,7 @@ export interface EvtxRecord {
   /** The rendered `<Event>` element (with `compiled`: built when first read, valid only during `onRecord`). */
   readonly root: XmlElement;
   /** With `compiled` and `xml`: `toXml(root)`. */
-  readonly xml?: string;
+  readonly xml?: string | undefined;
   /** With `compiled`: `mapEvent(root)`. */
   readonly event?: EventMapResult;
 }
@@ -80,6 +80,28 @@ function findRecordMagic(b: Uint8Array, from: number, to: number): number {
     if (hasRecordMagic(b, i)) return i;
   }
   return -1;
+}
+
+/** A record written through its compiled template: `root` is built on first read, from the chunk bytes (valid only during `onRecord`). */
+class CompiledRecord implements EvtxRecord {
+  private tree: XmlElement | undefined;
+  constructor(
+    readonly recordId: number,
+    readonly writtenTime: string,
+    readonly offset: number,
+    readonly chunk: number,
+    private readonly ctx: ChunkContext,
+    private readonly start: number,
+    private readonly end: number,
+    readonly event: EventMapResult,
+    readonly xml: string | undefined,
+  ) {}
+
+  get root(): XmlElement {
+    // Rendered again through the tree path (its value warnings were reported already).
+    this.tree ??= rootElement(renderBinXml(this.ctx, this.start, this.end))!;
+    return this.tree;
+  }
 }
 
 /** Push-style EVTX reader. */
@@ -332,22 +354,7 @@ export class EvtxStream {
       for (const [message, at] of warnings) this.diag(EVTX_CODES.badValue, 'warning', `record ${recordId}: ${message}`, fileOffset + at, index, recordId);
     }
     this.records++;
-    let root: XmlElement | undefined;
-    const start = off + RECORD_HEADER_SIZE;
-    const end = off + size - 4;
-    const rec: EvtxRecord = {
-      recordId,
-      writtenTime: written,
-      offset: fileOffset + off,
-      chunk: index,
-      get root(): XmlElement {
-        // Rendered again through the tree path (its warnings were reported already); the chunk bytes are valid only during onRecord.
-        root ??= rootElement(renderBinXml(ctx, start, end))!;
-        return root;
-      },
-      event: res.event,
-      ...(xml ? { xml: res.xml } : {}),
-    };
+    const rec = new CompiledRecord(recordId, written, fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
     this.onRecord(rec);
     return true;
   }
