@@ -57,6 +57,8 @@ interface CElem {
   /** `</name>` */
   readonly close: string;
   readonly role: number;
+  /** The mapping reads its attributes (`Data` `Name`; `Provider`, `TimeCreated`, `Execution`, `Security`). */
+  readonly needAttrs: boolean;
   /** Attributes with a substitution; undefined when all are constant. */
   readonly attrs: readonly CAttr[] | undefined;
   /** Constant attributes: their XML text and list (when `attrs` is undefined). */
@@ -156,6 +158,7 @@ function compileElement(e: TElement, role: number): CElem | null {
     open: '<' + e.name,
     close: '</' + e.name + '>',
     role,
+    needAttrs: role === DATAFIELD ? e.name === 'Data' : role === SYSFIELD && ATTR_FIELDS.has(e.name),
     attrs: dynamic ? attrs : undefined,
     staticAttrText: dynamic ? '' : staticAttrText,
     staticAttrs: dynamic ? NO_ATTRS : staticAttrs,
@@ -164,6 +167,8 @@ function compileElement(e: TElement, role: number): CElem | null {
   };
 }
 
+/** System elements whose attributes the mapping reads (`systemFieldOf`). */
+const ATTR_FIELDS = new Set(['Provider', 'TimeCreated', 'Execution', 'Security']);
 const NO_SUBSTS: readonly TSubst[] = [];
 const NO_ATTRS: readonly XmlAttr[] = [];
 
@@ -206,7 +211,8 @@ class Writer {
       }
     }
     const role = e.role;
-    const needAttrs = role === SYSFIELD || role === DATAFIELD;
+    const needAttrs = e.needAttrs;
+    const xml = this.xml;
     let attrText = e.staticAttrText;
     let attrList = e.staticAttrs;
     const cattrs = e.attrs;
@@ -235,7 +241,7 @@ class Writer {
           text += (type & 0x7f) === VALUE_TYPES.binXml ? '' : this.valueText(p.index);
         }
         if (present) {
-          attrText += a.prefix + escAttr(text) + "'";
+          if (xml) attrText += a.prefix + escAttr(text) + "'";
           if (list !== undefined) list.push({ name: a.name, value: text });
         }
       }
@@ -257,7 +263,7 @@ class Writer {
         if (c.k === 0) {
           inst.nodes++;
           inst.chars += c.text.length;
-          inner += c.esc;
+          if (xml) inner += c.esc;
           trail += c.text;
         } else if (c.k === 2) {
           inner += this.element(c);
@@ -272,10 +278,10 @@ class Writer {
             for (let n = 0; n < nested.length; n++) {
               const x = nested[n]!;
               if (typeof x === 'string') {
-                inner += escText(x);
+                if (xml) inner += escText(x);
                 trail += x;
               } else {
-                inner += toXml(x);
+                if (xml) inner += toXml(x);
                 hasElement = true;
                 trail = '';
                 this.nestedElement(role, x);
@@ -287,7 +293,7 @@ class Writer {
           if (t.length > 0) {
             inst.nodes++;
             inst.chars += t.length;
-            inner += escText(t);
+            if (xml) inner += escText(t);
             trail += t;
           }
         }
@@ -295,7 +301,7 @@ class Writer {
       if (role === SYSFIELD) map.system(e.name, attrList, trail);
       else if (role === DATAFIELD) map.eventData(e.name, attrList, trail);
       else if (role === UDNODE && !hasElement) map.leaf(e.name, trail);
-      if (this.xml) out += e.open + attrText + (inner === '' ? '/>' : '>' + inner + e.close);
+      if (xml) out += e.open + attrText + (inner === '' ? '/>' : '>' + inner + e.close);
     }
     return out;
   }
