@@ -67,6 +67,11 @@ interface CElem {
   readonly children: readonly CNode[];
   /** Direct substitution children (an array value there repeats the element). */
   readonly substs: readonly TSubst[];
+  /**
+   * No substitution anywhere inside, and no mapping below the element itself: its XML
+   * text, nodes and characters as the tree path counts them, and its trailing text.
+   */
+  readonly fixed: { readonly xml: string; readonly nodes: number; readonly chars: number; readonly trail: string } | undefined;
 }
 type CNode = CText | CSubst | CElem;
 
@@ -152,6 +157,31 @@ function compileElement(e: TElement, role: number): CElem | null {
         return null; // a template instance inside a template body
     }
   }
+  let fixed: CElem['fixed'];
+  if (!dynamic && (role === NONE || role === SYSFIELD || role === DATAFIELD || role === UDNODE)) {
+    let xml = '';
+    let nodes = 1;
+    let chars = 0;
+    let trail = '';
+    let ok = true;
+    for (const c of children) {
+      if (c.k === 0) {
+        xml += c.esc;
+        nodes++;
+        chars += c.text.length;
+        trail += c.text;
+      } else if (c.k === 2 && c.fixed !== undefined && role !== UDNODE) {
+        xml += c.fixed.xml;
+        nodes += c.fixed.nodes;
+        chars += c.fixed.chars;
+        trail = '';
+      } else {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) fixed = { xml: '<' + e.name + staticAttrText + (xml === '' ? '/>' : '>' + xml + '</' + e.name + '>'), nodes, chars, trail };
+  }
   return {
     k: 2,
     name: e.name,
@@ -164,6 +194,7 @@ function compileElement(e: TElement, role: number): CElem | null {
     staticAttrs: dynamic ? NO_ATTRS : staticAttrs,
     children,
     substs: e.substs ?? NO_SUBSTS,
+    fixed,
   };
 }
 
@@ -199,6 +230,16 @@ class Writer {
 
   element(e: CElem): string {
     const inst = this.inst;
+    const fixed = e.fixed;
+    if (fixed !== undefined) {
+      inst.nodes += fixed.nodes;
+      inst.chars += fixed.chars;
+      const role = e.role;
+      if (role === SYSFIELD) this.map.system(e.name, e.staticAttrs, fixed.trail);
+      else if (role === DATAFIELD) this.map.eventData(e.name, e.staticAttrs, fixed.trail);
+      else if (role === UDNODE) this.map.leaf(e.name, fixed.trail);
+      return this.xml ? fixed.xml : '';
+    }
     // A direct array substitution repeats the element once per item (one empty element for an empty array).
     let arrayItems: readonly string[] | undefined;
     const substs = e.substs;

@@ -85,9 +85,12 @@ function findRecordMagic(b: Uint8Array, from: number, to: number): number {
 /** A record written through its compiled template: `root` is built on first read, from the chunk bytes (valid only during `onRecord`). */
 class CompiledRecord implements EvtxRecord {
   private tree: XmlElement | undefined;
+  private written: string | undefined;
   constructor(
     readonly recordId: number,
-    readonly writtenTime: string,
+    /** The record header's FILETIME, high and low 32 bits (rendered on demand: the plug-in does not read it). */
+    private readonly writtenHi: number,
+    private readonly writtenLo: number,
     readonly offset: number,
     readonly chunk: number,
     private readonly ctx: ChunkContext,
@@ -96,6 +99,11 @@ class CompiledRecord implements EvtxRecord {
     readonly event: EventMapResult,
     readonly xml: string | undefined,
   ) {}
+
+  get writtenTime(): string {
+    this.written ??= fileTimeToIsoParts(this.writtenHi, this.writtenLo);
+    return this.written;
+  }
 
   get root(): XmlElement {
     // Rendered again through the tree path (its value warnings were reported already).
@@ -342,9 +350,7 @@ export class EvtxStream {
   private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean): boolean {
     let warnings: [string, number][] | undefined;
     let res: CompiledResult | undefined;
-    let written: string;
     try {
-      written = fileTimeToIsoParts(r.u32At(off + 20), r.u32At(off + 16));
       res = renderCompiled(ctx, off + RECORD_HEADER_SIZE, off + size - 4, xml, (message, at) => (warnings ??= []).push([message, at]));
     } catch {
       return false;
@@ -354,7 +360,7 @@ export class EvtxStream {
       for (const [message, at] of warnings) this.diag(EVTX_CODES.badValue, 'warning', `record ${recordId}: ${message}`, fileOffset + at, index, recordId);
     }
     this.records++;
-    const rec = new CompiledRecord(recordId, written, fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
+    const rec = new CompiledRecord(recordId, r.u32At(off + 20), r.u32At(off + 16), fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
     this.onRecord(rec);
     return true;
   }

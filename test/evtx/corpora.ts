@@ -140,6 +140,8 @@ export function edgeFile(): Uint8Array {
       { name: 'Computer', children: [s(15, 0x01)] },
       { name: 'Security', attrs: [['UserID', s(16, 0x13, true)]] },
       { name: 'Extra', children: [s(30, 0x21, true)] },
+      { name: 'Keywords', attrs: [['k', 'v']] },
+      { name: 'Computer', children: ['fixed-', { entity: 'amp' }, { name: 'X' }, 'host'] },
     ],
   };
   const eventData = (first: number): WElement => ({
@@ -167,7 +169,7 @@ export function edgeFile(): Uint8Array {
         system,
         {
           name: 'UserData',
-          children: [{ name: 'LogFileCleared', attrs: [['xmlns', 'ns']], children: [{ name: 'SubjectUserSid', children: [s(17, 0x13, true)] }, { name: 'Deep', children: [{ name: 'L1', children: [s(18, 0x01, true)] }, { name: 'L2', children: [s(19, 0x81, true)] }, 'txt'] }, { name: 'Nest', children: [s(20, 0x21, true)] }, s(21, 0x21, true)] }],
+          children: [{ name: 'LogFileCleared', attrs: [['xmlns', 'ns']], children: [{ name: 'Static', attrs: [['a', "b'<"]], children: ['fixed<'] }, { name: 'StaticTree', children: [{ name: 'In', children: ['1'] }, 'after'] }, { name: 'SubjectUserSid', children: [s(17, 0x13, true)] }, { name: 'Deep', children: [{ name: 'L1', children: [s(18, 0x01, true)] }, { name: 'L2', children: [s(19, 0x81, true)] }, 'txt'] }, { name: 'Nest', children: [s(20, 0x21, true)] }, s(21, 0x21, true)] }],
         },
         { name: 'RenderingInfo', attrs: [['Culture', 'en-US']], children: [{ name: 'Message', children: [s(22, 0x01, true)] }] },
       ],
