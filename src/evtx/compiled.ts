@@ -56,6 +56,9 @@ interface CElem {
   readonly open: string;
   /** `</name>` */
   readonly close: string;
+  /** With constant attributes: `<name attrs>` and `<name attrs/>`. */
+  readonly startTag: string;
+  readonly emptyTag: string;
   readonly role: number;
   /** The mapping reads its attributes (`Data` `Name`; `Provider`, `TimeCreated`, `Execution`, `Security`). */
   readonly needAttrs: boolean;
@@ -187,6 +190,8 @@ function compileElement(e: TElement, role: number): CElem | null {
     name: e.name,
     open: '<' + e.name,
     close: '</' + e.name + '>',
+    startTag: '<' + e.name + (dynamic ? '' : staticAttrText) + '>',
+    emptyTag: '<' + e.name + (dynamic ? '' : staticAttrText) + '/>',
     role,
     needAttrs: role === DATAFIELD ? e.name === 'Data' : role === SYSFIELD && ATTR_FIELDS.has(e.name),
     attrs: dynamic ? attrs : undefined,
@@ -342,7 +347,10 @@ class Writer {
       if (role === SYSFIELD) map.system(e.name, attrList, trail);
       else if (role === DATAFIELD) map.eventData(e.name, attrList, trail);
       else if (role === UDNODE && !hasElement) map.leaf(e.name, trail);
-      if (xml) out += e.open + attrText + (inner === '' ? '/>' : '>' + inner + e.close);
+      if (xml) {
+        if (cattrs === undefined) out += inner === '' ? e.emptyTag : e.startTag + inner + e.close;
+        else out += e.open + attrText + (inner === '' ? '/>' : '>' + inner + e.close);
+      }
     }
     return out;
   }
