@@ -339,7 +339,8 @@ class Writer {
           if (t.length > 0) {
             inst.nodes++;
             inst.chars += t.length;
-            if (xml) inner += escText(t);
+            // Only string values can hold `&<>` (numbers, GUIDs, SIDs, times and hex never do).
+            if (xml) inner += (type & 0x7f) === VALUE_TYPES.string || (type & 0x7f) === VALUE_TYPES.ansiString ? escText(t) : t;
             trail += t;
           }
         }

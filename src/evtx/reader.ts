@@ -45,7 +45,7 @@ export interface EvtxRecord {
   readonly offset: number;
   /** 0-based index of its chunk by position in the file. */
   readonly chunk: number;
-  /** The rendered `<Event>` element (with `compiled`: built when first read, valid only during `onRecord`). */
+  /** The rendered `<Event>` element (with `compiled`: built when first read, and only during `onRecord`; later reads throw). */
   readonly root: XmlElement;
   /** With `compiled` and `xml`: `toXml(root)`. */
   readonly xml?: string | undefined;
@@ -93,7 +93,7 @@ class CompiledRecord implements EvtxRecord {
     private readonly writtenLo: number,
     readonly offset: number,
     readonly chunk: number,
-    private readonly ctx: ChunkContext,
+    private ctx: ChunkContext | undefined,
     private readonly start: number,
     private readonly end: number,
     readonly event: EventMapResult,
@@ -106,9 +106,18 @@ class CompiledRecord implements EvtxRecord {
   }
 
   get root(): XmlElement {
-    // Rendered again through the tree path (its value warnings were reported already).
-    this.tree ??= rootElement(renderBinXml(this.ctx, this.start, this.end))!;
+    if (this.tree === undefined) {
+      // The chunk buffer may hold other bytes once onRecord has returned: no silent garbage.
+      if (this.ctx === undefined) throw new Error('EvtxRecord.root of a compiled record is only available during onRecord');
+      // Rendered again through the tree path (its value warnings were reported already).
+      this.tree = rootElement(renderBinXml(this.ctx, this.start, this.end))!;
+    }
     return this.tree;
+  }
+
+  /** Called when onRecord returns. */
+  expire(): void {
+    this.ctx = undefined;
   }
 }
 
@@ -361,7 +370,11 @@ export class EvtxStream {
     }
     this.records++;
     const rec = new CompiledRecord(recordId, r.u32At(off + 20), r.u32At(off + 16), fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
-    this.onRecord(rec);
+    try {
+      this.onRecord(rec);
+    } finally {
+      rec.expire();
+    }
     return true;
   }
 }

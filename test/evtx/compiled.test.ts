@@ -119,6 +119,12 @@ describe('compiled templates give what the tree path gives', () => {
     assert.ok(r.fast > r.records * 0.9, `fast ${r.fast} of ${r.records}`);
     assert.ok(r.lines.some((l) => l.startsWith('D ') && l.includes('bad-value')), 'value warnings are exercised');
     // Streamed in odd pieces (the chunk buffer is reused): the same.
+    // A compiled record's tree exists only while onRecord runs (the chunk buffer is reused after).
+    const kept: EvtxRecord[] = [];
+    readEvtx(bytes, { compiled: { xml: true } }, (r) => kept.push(r), () => {});
+    const late = kept.find(isFast)!;
+    assert.throws(() => late.root, /only available during onRecord/);
+    assert.ok(late.xml !== undefined && late.event !== undefined && late.writtenTime.endsWith('Z'));
     const whole = compiled(bytes, true);
     for (const step of [1000, 65537]) assert.deepEqual(compiled(bytes, true, {}, step).lines, whole.lines, `push ${step}`);
   });
