@@ -189,6 +189,25 @@ function planPipeline(pipeline: Pipeline, env: Env): Plan {
     }
     eventStage = () => undefined;
     generate = (sink) => rows.forEach((r) => sink.push(r));
+  } else if (first.kind === 'from') {
+    const name = first.datamodel.name;
+    const dataset = env.opts.catalog.dataset(name);
+    if (!dataset) {
+      const suggestion = closest(name, env.opts.catalog.names());
+      throw errorAt('spl.unknown-datamodel', `unknown data model "${name}" (known: ${env.opts.catalog.names().join(', ')})`, first.datamodel.span, suggestion ? { command: 'from', suggestion } : { command: 'from' });
+    }
+    input = { kind: 'datamodel', dataset };
+    const full = dataset.name;
+    // The dataset's records with their fields unprefixed, and the event's text as `_raw`.
+    eventStage = (event, sink) => {
+      const rec = event.dataset(full);
+      if (!rec) return;
+      const row = newRow();
+      for (const k in rec) row[k] = rec[k];
+      const raw = event.fields()['_raw'];
+      if (raw !== undefined) row['_raw'] = raw;
+      sink.push(row);
+    };
   } else if (first.kind === 'makeresults') {
     const now = env.opts.exec.now;
     const n = first.count;
@@ -476,6 +495,8 @@ function planStage(cmd: Command, env: Env, subs: Plan[], needs: Needs): Stage {
       return mapStage(cmd.template.text, cmd.maxsearches, mapSearches(cmd, env));
     case 'makeresults':
       throw errorAt('spl.not-first', 'makeresults is a generating command: it must be the first command ("| makeresults ...")', cmd.span, { command: 'makeresults' });
+    case 'from':
+      throw errorAt('spl.not-first', 'from is a generating command: it must be the first command ("| from datamodel:...")', cmd.span, { command: 'from' });
     case 'tstats':
       if (cmd.options['append'] === true) {
         throw errorAt('spl.unsupported-option', 'tstats append=true is not supported yet', cmd.span, { command: 'tstats' });

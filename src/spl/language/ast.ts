@@ -159,6 +159,13 @@ export interface MapCommand {
   readonly span: Span;
 }
 
+/** `| from datamodel:Endpoint.Processes`: the dataset's records, fields unprefixed, with `_raw`. */
+export interface FromCommand {
+  readonly kind: 'from';
+  readonly datamodel: { readonly name: string; readonly span: Span };
+  readonly span: Span;
+}
+
 /** `makeresults [count=N]`: generates N rows holding only `_time` (the search's now). */
 export interface MakeresultsCommand {
   readonly kind: 'makeresults';
@@ -449,6 +456,7 @@ export type Command =
   | TableCommand
   | FieldsCommand
   | MakeresultsCommand
+  | FromCommand
   | MapCommand
   | LookupCommand
   | EventstatsCommand

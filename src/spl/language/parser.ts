@@ -19,6 +19,7 @@ import type {
   FromjsonCommand,
   HeadCommand,
   LookupCommand,
+  FromCommand,
   MakeresultsCommand,
   MapCommand,
   JoinCommand,
@@ -75,6 +76,7 @@ const COMMAND_PARSERS = {
   table: (p: Parser, start: number) => p.parseTable(start),
   fields: (p: Parser, start: number) => p.parseFields(start),
   makeresults: (p: Parser, start: number) => p.parseMakeresults(start),
+  from: (p: Parser, start: number) => p.parseFrom(start),
   map: (p: Parser, start: number) => p.parseMap(start),
   lookup: (p: Parser, start: number) => p.parseLookup(start, 'lookup'),
   inputlookup: (p: Parser, start: number) => p.parseLookup(start, 'inputlookup'),
@@ -120,7 +122,7 @@ export const SUPPORTED_COMMANDS: readonly string[] = [...Object.keys(COMMAND_PAR
  */
 export const KNOWN_SPLUNK_COMMANDS: readonly string[] = [
   'addinfo', 'appendcols', 'collect',
-  'delete', 'extract', 'format', 'from',
+  'delete', 'extract', 'format',
   'iplocation', 'kvform', 'multisearch', 'mvcombine',
   'rest', 'return', 'reverse',
   'uniq', 'datamodel', 'apply', 'fit', 'union',
@@ -932,6 +934,26 @@ export class Parser {
   }
 
   /** makeresults := 'makeresults' ['count=' INT]   -- annotate=, splunk_server=: unsupported */
+  /**
+   * from := 'from' 'datamodel' ('=' | ':' | ' ') NAME     -- `| from datamodel:"Web.Web"`, `| from datamodel Risk.All_Risk`
+   * Other sources of `from` (lookups, saved searches) are not supported.
+   */
+  parseFrom(start: number): FromCommand {
+    const s = this.s;
+    s.skipWs();
+    const kw = /^datamodel(?=[=:\s])/i.test(s.text.slice(s.pos, s.pos + 10));
+    if (kw) s.pos += 'datamodel'.length;
+    else {
+      throw s.error('spl.unsupported-command', 'from supports only "from datamodel:<Model>.<Dataset>"', { start: s.pos, end: s.pos + 1 }, { command: 'from' });
+    }
+    s.skipWs();
+    if (s.peek() === '=' || s.peek() === ':') s.pos++;
+    const v = s.readSearchValue();
+    if (v.text === '') throw s.error('spl.syntax', 'expected a data model name after "from datamodel"', { start: s.pos, end: s.pos + 1 }, { command: 'from' });
+    if (!s.atCommandEnd()) throw s.error('spl.syntax', `unexpected "${this.preview()}" in from`, { start: s.pos, end: s.pos + 1 }, { command: 'from' });
+    return { kind: 'from', datamodel: { name: v.text, span: v.span }, span: { start, end: s.pos } };
+  }
+
   parseMakeresults(start: number): MakeresultsCommand {
     const s = this.s;
     let count = 1;
