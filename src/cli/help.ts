@@ -23,8 +23,8 @@ Commands:
 
 Input:
   Files, folders (read recursively) and - for stdin. The format is recognised from
-  the content: Splunk XmlWinEventLog lines, Event Viewer / wevtutil XML exports,
-  JSON lines (NXLog, Winlogbeat 6/7+/ECS, EVTX-as-JSON).
+  the content: EVTX, Splunk XmlWinEventLog lines, Event Viewer / wevtutil XML
+  exports, JSON lines (NXLog, Winlogbeat 6/7+/ECS, EVTX-as-JSON).
 
 Examples:
   spelunk hunt examples/
