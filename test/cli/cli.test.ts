@@ -1,7 +1,7 @@
 /** The CLI end to end: commands, formats, exit codes, and bad input handling. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -172,6 +172,23 @@ describe('spelunk hunt', () => {
     assert.match(html, /CVE-2021-26855: /);
     const clean = await cli('hunt', EXAMPLES, '--format', 'jsonl', '--exchange-logs', join(REPO_ROOT, 'test', 'fixtures', 'exchange', 'clean'));
     assert.ok(clean.out.trim().split('\n').every((l) => (JSON.parse(l) as any).context.exchange.every((c: any) => c.status !== 'found')));
+  });
+
+  it('the known UMService → UMWorkerProcess false positive is tuned in the filter macro (--content)', async () => {
+    const content = tmp();
+    mkdirSync(join(content, 'macros'));
+    writeFileSync(
+      join(content, 'macros', 'unified_messaging_service_spawning_a_process_filter.yml'),
+      [
+        'name: unified_messaging_service_spawning_a_process_filter',
+        'description: synthetic tuning for a test',
+        "definition: 'search NOT (parent_process=\"*\\\\UMService.exe*\" process_name=UMWorkerProcess.exe)'",
+      ].join('\n') + '\n',
+    );
+    const r = await cli('hunt', EXAMPLES, '--content', content, '--format', 'jsonl', '--no-context');
+    assert.equal(r.code, 1, r.err);
+    const flagship = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).filter((a) => a.detection.type === 'TTP');
+    assert.deepEqual(flagship.map((a) => a.result.process_name), ['cmd.exe', 'cmd.exe']);
   });
 
   it('reads stdin with -', () => {
