@@ -14,7 +14,8 @@ import { PROCESSES_DATASET } from './processes.js';
 import { REGISTRY_DATASET } from './registry.js';
 import { SERVICES_DATASET } from './services.js';
 
-const empty = (name: string, prefix: string): DatasetInfo => ({ name, prefix, fields: new Map<string, DatasetField>() });
+// No mapping: no EventData field read.
+const empty = (name: string, prefix: string): DatasetInfo => ({ name, prefix, fields: new Map<string, DatasetField>(), sourceFields: new Set<string>() });
 
 /** CIM datasets with no Windows source in spelunk (yet): known, always empty. */
 const EMPTY_DATASETS: readonly DatasetInfo[] = [

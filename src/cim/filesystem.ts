@@ -62,8 +62,15 @@ export function filesystemRecord(e: WinEvent): Row | undefined {
 
 const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
 
+/**
+ * The EventData fields `mapEvent` reads (Sysmon 2, 11, 15, 23, 26): the readers may leave the
+ * others out (`ReadOptions.fields`). Kept honest by test/cim/source-fields.test.ts.
+ */
+export const FILESYSTEM_SOURCE_FIELDS: ReadonlySet<string> = new Set(['TargetFilename', 'Image', 'ProcessGuid', 'ProcessId', 'User', 'CreationUtcTime', 'UtcTime', 'Hash', 'Hashes']);
+
 /** What the planner may know of Endpoint.Filesystem fields (see docs/design/prefilter.md). */
 export const FILESYSTEM_DATASET: DatasetInfo = {
+  sourceFields: FILESYSTEM_SOURCE_FIELDS,
   name: 'Endpoint.Filesystem',
   prefix: 'Filesystem',
   fields: new Map<string, DatasetField>([

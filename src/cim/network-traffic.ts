@@ -70,8 +70,15 @@ export function networkTrafficRecord(e: WinEvent): Row | undefined {
 
 const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
 
+/**
+ * The EventData fields `mapEvent` reads (Sysmon 3): the readers may leave the
+ * others out (`ReadOptions.fields`). Kept honest by test/cim/source-fields.test.ts.
+ */
+export const NETWORK_TRAFFIC_SOURCE_FIELDS: ReadonlySet<string> = new Set(['SourceHostname', 'DestinationHostname', 'SourceIp', 'DestinationIp', 'SourcePort', 'DestinationPort', 'SourcePortName', 'DestinationPortName', 'Protocol', 'SourceIsIpv6', 'DestinationIsIpv6', 'Initiated', 'Image', 'ProcessId', 'ProcessGuid', 'User']);
+
 /** What the planner may know of Network_Traffic.All_Traffic fields. */
 export const NETWORK_TRAFFIC_DATASET: DatasetInfo = {
+  sourceFields: NETWORK_TRAFFIC_SOURCE_FIELDS,
   name: 'Network_Traffic.All_Traffic',
   prefix: 'All_Traffic',
   fields: new Map<string, DatasetField>([

@@ -137,8 +137,15 @@ export function processesRecord(e: WinEvent): Row | undefined {
 const f = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => ({ rawDerived, fills });
 const U = ['unknown'];
 
+/**
+ * The EventData fields `mapEvent` reads (Sysmon 1 and Security 4688): the readers may leave the
+ * others out (`ReadOptions.fields`). Kept honest by test/cim/source-fields.test.ts.
+ */
+export const PROCESSES_SOURCE_FIELDS: ReadonlySet<string> = new Set(['Image', 'ParentImage', 'CommandLine', 'ParentCommandLine', 'ProcessId', 'ParentProcessId', 'ProcessGuid', 'ParentProcessGuid', 'Hashes', 'CurrentDirectory', 'OriginalFileName', 'User', 'ParentUser', 'IntegrityLevel', 'NewProcessName', 'ParentProcessName', 'NewProcessId', 'SubjectUserName', 'SubjectDomainName', 'SubjectUserSid', 'MandatoryLabel']);
+
 /** What the planner may know of Endpoint.Processes fields (see literals.ts). */
 export const PROCESSES_DATASET: DatasetInfo = {
+  sourceFields: PROCESSES_SOURCE_FIELDS,
   name: 'Endpoint.Processes',
   prefix: 'Processes',
   fields: new Map<string, DatasetField>([

@@ -109,8 +109,15 @@ export function registryRecord(e: WinEvent): Row | undefined {
 
 const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
 
+/**
+ * The EventData fields `mapEvent` reads (Sysmon 12, 13, 14): the readers may leave the
+ * others out (`ReadOptions.fields`). Kept honest by test/cim/source-fields.test.ts.
+ */
+export const REGISTRY_SOURCE_FIELDS: ReadonlySet<string> = new Set(['EventType', 'TargetObject', 'Details', 'Image', 'ProcessGuid', 'ProcessId', 'User']);
+
 /** What the planner may know of Endpoint.Registry fields. */
 export const REGISTRY_DATASET: DatasetInfo = {
+  sourceFields: REGISTRY_SOURCE_FIELDS,
   name: 'Endpoint.Registry',
   prefix: 'Registry',
   fields: new Map<string, DatasetField>([

@@ -90,8 +90,15 @@ export function servicesRecord(e: WinEvent): Row | undefined {
 
 const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
 
+/**
+ * The EventData fields `mapEvent` reads (System 7045 and Security 4697): the readers may leave the
+ * others out (`ReadOptions.fields`). Kept honest by test/cim/source-fields.test.ts.
+ */
+export const SERVICES_SOURCE_FIELDS: ReadonlySet<string> = new Set(['ServiceName', 'ImagePath', 'ServiceType', 'StartType', 'AccountName', 'ServiceFileName', 'ServiceStartType', 'ServiceAccount', 'SubjectUserSid']);
+
 /** What the planner may know of Endpoint.Services fields. */
 export const SERVICES_DATASET: DatasetInfo = {
+  sourceFields: SERVICES_SOURCE_FIELDS,
   name: 'Endpoint.Services',
   prefix: 'Services',
   fields: new Map<string, DatasetField>([

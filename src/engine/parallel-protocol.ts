@@ -12,6 +12,8 @@ export interface WorkerInit {
   /** The pre-filter's literals; the worker rebuilds the raw-text test with `compileLiteralTest`. */
   readonly literals?: readonly string[];
   readonly maxRecordChars?: number;
+  /** `ReadOptions.fields`. */
+  readonly fields?: readonly string[];
   /** Events (and diagnostics) per batch. */
   readonly batchSize: number;
   /** Batches the worker may have sent that the main thread has not forwarded yet; at this many it waits. */

@@ -18,6 +18,7 @@ const opts: ReadOptions = {
   keepRaw: init.keepRaw,
   ...(init.literals !== undefined ? { rawFilter: compileLiteralTest(init.literals), literals: init.literals } : {}),
   ...(init.maxRecordChars !== undefined ? { maxRecordChars: init.maxRecordChars } : {}),
+  ...(init.fields !== undefined ? { fields: init.fields } : {}),
 };
 
 const post = (m: WorkerMessage): void => port.postMessage(m);

@@ -224,6 +224,7 @@ async function runPlan(
     keepRaw: opts.keepRaw ?? true,
     ...(opts.literals !== undefined && opts.rawFilter !== undefined ? { literals: opts.literals } : {}),
     ...(opts.maxRecordChars !== undefined ? { maxRecordChars: opts.maxRecordChars } : {}),
+    ...(opts.fields !== undefined ? { fields: opts.fields } : {}),
     batchSize,
     maxPending,
     pending: (counters[w] as Int32Array).buffer as SharedArrayBuffer,

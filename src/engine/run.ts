@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly transform?: (e: WinEvent) => WinEvent;
   /** `source`/`sourcetype`/`host` for every event, as an input's settings give them. */
   readonly overrides?: EventOverrides;
+  /** Decode every EventData field even when the searches read only data model records (for checking `ReadOptions.fields`). */
+  readonly allFields?: boolean;
   /** Offer every event to every search (no gate index); for checking the index. */
   readonly noGate?: boolean;
   /**
@@ -37,6 +39,24 @@ export interface RunOutcome {
   readonly read: ReadSummary;
   /** The literals the readers filtered on, when a pre-filter was used. */
   readonly prefilter?: readonly string[];
+}
+
+/**
+ * The EventData fields the searches read, when every one reads only data model
+ * records (no raw events, no enrichment): the union of their datasets'
+ * `sourceFields`. Undefined = every field (a search reads raw events, or a
+ * dataset does not declare its fields).
+ */
+export function combinedFields(searches: readonly CompiledSearch[]): readonly string[] | undefined {
+  if (searches.length === 0) return undefined;
+  const all = new Set<string>();
+  for (const s of searches) {
+    if (s.input.kind !== 'datamodel') return undefined;
+    const f = s.input.dataset.sourceFields;
+    if (f === undefined) return undefined;
+    for (const n of f) all.add(n);
+  }
+  return [...all].sort();
 }
 
 /** The raw-text test all searches allow, or undefined when one of them needs every event. */
@@ -56,8 +76,11 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
   const prefilter = options.noPrefilter || options.transform ? undefined : combinedPrefilter(searches);
   const transform = options.transform;
   const needsRaw = searches.some((s) => s.input.kind === 'events');
+  // Only data model records read: the readers may leave out the EventData fields no mapping reads.
+  const fields = needsRaw || options.allFields || options.transform ? undefined : combinedFields(searches);
   const readOpts: ReadOptions = {
     keepRaw: needsRaw,
+    ...(fields ? { fields } : {}),
     ...(prefilter ? { rawFilter: compileLiteralTest(prefilter), literals: prefilter } : {}),
   };
   // Data model searches go through a gate index per dataset; the rest see every event.

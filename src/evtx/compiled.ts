@@ -75,6 +75,8 @@ interface CElem {
    * text, nodes and characters as the tree path counts them, and its trailing text.
    */
   readonly fixed: { readonly xml: string; readonly nodes: number; readonly chars: number; readonly trail: string } | undefined;
+  /** An `EventData` `<Data>` with a constant, non-empty `Name`: that name (what `fields` is checked against). */
+  readonly dataName: string | undefined;
 }
 type CNode = CText | CSubst | CElem;
 
@@ -185,6 +187,7 @@ function compileElement(e: TElement, role: number): CElem | null {
     }
     if (ok) fixed = { xml: '<' + e.name + staticAttrText + (xml === '' ? '/>' : '>' + xml + '</' + e.name + '>'), nodes, chars, trail };
   }
+  const nameAttr = role === DATAFIELD && e.name === 'Data' && !dynamic ? staticAttrs.find((a) => a.name === 'Name') : undefined;
   return {
     k: 2,
     name: e.name,
@@ -200,6 +203,7 @@ function compileElement(e: TElement, role: number): CElem | null {
     children,
     substs: e.substs ?? NO_SUBSTS,
     fixed,
+    dataName: nameAttr !== undefined && nameAttr.value !== '' ? nameAttr.value : undefined,
   };
 }
 
@@ -216,7 +220,38 @@ class Writer {
     private readonly count: number,
     private readonly map: EventMapState,
     private readonly xml: boolean,
+    /** `Data` names to map; the string values of other named `Data` elements are not decoded (never with `xml`). */
+    private readonly fields: ReadonlySet<string> | undefined,
   ) {}
+
+  /**
+   * A `Data` element the caller does not read, left out of the mapping without
+   * decoding its values, when it holds only text and string (or NULL) values. Its
+   * nodes and characters are over-counted (one node per value, characters ≤ value
+   * bytes): a record then over a limit goes the tree path, which decides exactly.
+   * False (nothing counted) when the element must be written in full.
+   */
+  private skipData(e: CElem): boolean {
+    const kids = e.children;
+    let nodes = 1;
+    let chars = 0;
+    for (let k = 0; k < kids.length; k++) {
+      const c = kids[k]!;
+      if (c.k === 0) {
+        nodes++;
+        chars += c.text.length;
+      } else if (c.k === 1) {
+        const type = this.type(c.index);
+        if (type <= VALUE_TYPES.null) continue;
+        if (type !== VALUE_TYPES.string && type !== VALUE_TYPES.ansiString) return false;
+        nodes++;
+        chars += SIZES[c.index]!;
+      } else return false;
+    }
+    this.inst.nodes += nodes;
+    this.inst.chars += chars;
+    return true;
+  }
 
   /** Type of value `i`, or -1 when there is none (as `values[i] === undefined` in the tree path). */
   private type(i: number): number {
@@ -235,6 +270,8 @@ class Writer {
 
   element(e: CElem): string {
     const inst = this.inst;
+    const fields = this.fields;
+    if (fields !== undefined && e.dataName !== undefined && !fields.has(e.dataName) && this.skipData(e)) return '';
     const fixed = e.fixed;
     if (fixed !== undefined) {
       inst.nodes += fixed.nodes;
@@ -400,7 +437,7 @@ export interface CompiledResult {
  * error): the caller then renders the record through the tree path, which reports
  * what is wrong. Value warnings go to `warn` (to be delivered only on success).
  */
-export function renderCompiled(ctx: ChunkContext, start: number, end: number, xml: boolean, warn: ValueWarning): CompiledResult | undefined {
+export function renderCompiled(ctx: ChunkContext, start: number, end: number, xml: boolean, warn: ValueWarning, fields?: ReadonlySet<string>): CompiledResult | undefined {
   if (ctx.maxNestingDepth < 1) return undefined;
   const r = new ByteReader(ctx.bytes, start, end);
   for (;;) {
@@ -444,7 +481,7 @@ export function renderCompiled(ctx: ChunkContext, start: number, end: number, xm
   }
   const inst = new Instantiator(ctx, warn);
   const map = new EventMapState();
-  const text = new Writer(inst, count, map, xml).element(compiled.root);
+  const text = new Writer(inst, count, map, xml, xml ? undefined : fields).element(compiled.root);
   if (inst.nodes > ctx.maxNodes || inst.chars > ctx.maxChars) return undefined;
   return { xml: text, event: map.result() };
 }

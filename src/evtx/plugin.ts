@@ -5,6 +5,8 @@
  *
  * - `raw` (and what `rawFilter` sees) is the event rendered as one XML line,
  *   single-quoted attributes, as Splunk's XmlWinEventLog shows it.
+ * - `fields` (no raw text asked for): other named `Data` values are not decoded,
+ *   those fields are absent from `data` (compiled path only).
  * - Origins carry no line; the diagnostics' messages name the file offset, chunk
  *   and record id (the readers' `report` takes a line only).
  */
@@ -31,7 +33,9 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
   const needXml = ctx.keepRaw || filter !== undefined;
   const chunkTest = ctx.literals !== undefined && ctx.literals.length > 0 ? chunkLiteralTest(ctx.literals) : undefined;
   // Compiled templates: XML text and WinEvent straight from the substitution values (same output as the tree path; test/evtx/compiled.test.ts).
-  const readOpts: EvtxReadOptions = { compiled: { xml: needXml }, ...opts };
+  // Without raw text, `Data` values the caller does not read (`ctx.fields`) are not decoded.
+  const fields = needXml ? undefined : ctx.fields;
+  const readOpts: EvtxReadOptions = { compiled: fields !== undefined ? { xml: false, fields } : { xml: needXml }, ...opts };
   const stream = new EvtxStream(
     chunkTest
       ? { ...readOpts, chunkFilter: chunkTest, onChunkFiltered: (n) => void (ctx.counters.filtered += n) }

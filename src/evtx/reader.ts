@@ -32,8 +32,12 @@ export interface EvtxReadOptions extends BinXmlLimits {
    * `event` mapping (and its `xml` text when `xml` is true) computed without an
    * element tree where the record fits; others go the tree path and carry the same
    * fields. `root` is then built on demand, and only while `onRecord` runs.
+   *
+   * `fields` (only without `xml`): the `EventData` `Data` names the caller reads; the
+   * string values of other named `Data` elements are not decoded and those fields
+   * are left out of `event.data`. Records that go the tree path carry every field.
    */
-  readonly compiled?: { readonly xml: boolean };
+  readonly compiled?: { readonly xml: boolean; readonly fields?: ReadonlySet<string> };
 }
 
 /** One event record, rendered. */
@@ -325,7 +329,7 @@ export class EvtxStream {
 
   private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number): void {
     const compiled = this.opts.compiled;
-    if (compiled !== undefined && this.compiledRecord(ctx, r, fileOffset, index, off, size, recordId, compiled.xml)) return;
+    if (compiled !== undefined && this.compiledRecord(ctx, r, fileOffset, index, off, size, recordId, compiled.xml, compiled.xml ? undefined : compiled.fields)) return;
     try {
       const written = fileTimeToIsoParts(r.u32At(off + 20), r.u32At(off + 16));
       const nodes = renderBinXml(ctx, off + RECORD_HEADER_SIZE, off + size - 4, (message, at) => {
@@ -356,11 +360,11 @@ export class EvtxStream {
   }
 
   /** The record through its compiled template; false (nothing reported) when it does not fit or rendering throws. */
-  private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean): boolean {
+  private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean, fields: ReadonlySet<string> | undefined): boolean {
     let warnings: [string, number][] | undefined;
     let res: CompiledResult | undefined;
     try {
-      res = renderCompiled(ctx, off + RECORD_HEADER_SIZE, off + size - 4, xml, (message, at) => (warnings ??= []).push([message, at]));
+      res = renderCompiled(ctx, off + RECORD_HEADER_SIZE, off + size - 4, xml, (message, at) => (warnings ??= []).push([message, at]), fields);
     } catch {
       return false;
     }

@@ -20,6 +20,7 @@ export function createReaderContext(file: string, opts: ReadOptions, sink: ReadS
     literals: opts.rawFilter !== undefined ? opts.literals : undefined,
     keepRaw: opts.keepRaw ?? true,
     maxRecordChars: opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
+    fields: opts.fields !== undefined ? new Set(opts.fields) : undefined,
     counters,
     emit(e: WinEvent): void {
       counters.events++;

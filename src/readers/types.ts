@@ -27,6 +27,14 @@ export interface ReadOptions {
    * as `read.too-long` and skipped.
    */
   readonly maxRecordChars?: number;
+  /**
+   * EventData fields the caller will read; others may be left out of `data`
+   * (System fields are always there). Only the EVTX reader uses it, and only
+   * when it renders no raw text (no `keepRaw`, no `rawFilter`): values of other
+   * named `Data` elements are then not decoded. The text readers ignore it (they
+   * parse the whole line anyway). Undefined = every field.
+   */
+  readonly fields?: readonly string[];
 }
 
 export interface ReadSink {
@@ -90,6 +98,8 @@ export interface ReaderContext {
   readonly literals: readonly string[] | undefined;
   readonly keepRaw: boolean;
   readonly maxRecordChars: number;
+  /** `ReadOptions.fields` as a set; formats may ignore it. */
+  readonly fields: ReadonlySet<string> | undefined;
   readonly counters: FileCounters;
   /** Deliver one event (counts it). */
   emit(e: WinEvent): void;

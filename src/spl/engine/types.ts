@@ -23,6 +23,12 @@ export interface DatasetInfo {
   /** The prefix its fields carry in `tstats` (`Processes`). */
   readonly prefix: string;
   readonly fields: ReadonlyMap<string, DatasetField>;
+  /**
+   * The EventData field names the dataset's mapping reads (System fields aside):
+   * records built from events holding only these are the same. Undefined = unknown
+   * (a run reading it then asks the readers for every field).
+   */
+  readonly sourceFields?: ReadonlySet<string>;
 }
 
 export interface DataModelCatalog {
