@@ -7,9 +7,8 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
 import { newRow, type Row } from '../spl/values.js';
+import { SECURITY_PROVIDER, SYSMON_PROVIDER, present, setIf } from './common.js';
 
-const SYSMON = 'Microsoft-Windows-Sysmon';
-const SECURITY_AUDITING = 'Microsoft-Windows-Security-Auditing';
 
 /** The file name of a Windows (or POSIX) path: `C:\x\UMWorkerProcess.exe` → `UMWorkerProcess.exe`. */
 export function fileName(path: string): string {
@@ -42,16 +41,13 @@ function integrityFromLabel(label: string): string {
   return m ? (m[1] as string).toLowerCase() : label.toLowerCase();
 }
 
-function present(v: string | undefined): v is string {
-  return v !== undefined && v !== '' && v !== '-';
-}
 
 /** The add-on's mapping (before the model's calculated fields), or undefined when the event is not a process start. */
 function mapEvent(e: WinEvent): Row | undefined {
   const s = e.system;
   const d = e.data;
   const r = newRow();
-  if (s.eventId === 1 && s.provider === SYSMON) {
+  if (s.eventId === 1 && s.provider === SYSMON_PROVIDER) {
     const image = d['Image'];
     const parentImage = d['ParentImage'];
     if (present(image)) {
@@ -78,7 +74,7 @@ function mapEvent(e: WinEvent): Row | undefined {
     if (present(d['IntegrityLevel'])) r['process_integrity_level'] = d['IntegrityLevel'];
     if (s.userId !== undefined) r['user_id'] = s.userId;
     r['vendor_product'] = 'Microsoft Sysmon';
-  } else if (s.eventId === 4688 && (s.provider === SECURITY_AUDITING || s.channel === 'Security')) {
+  } else if (s.eventId === 4688 && (s.provider === SECURITY_PROVIDER || s.channel === 'Security')) {
     const image = d['NewProcessName'];
     const parentImage = d['ParentProcessName'];
     if (present(image)) {
@@ -111,9 +107,6 @@ function mapEvent(e: WinEvent): Row | undefined {
   return r;
 }
 
-function setIf(r: Row, k: string, v: string | undefined): void {
-  if (present(v)) r[k] = v;
-}
 
 const UNKNOWN_FILLED = ['dest', 'user', 'process', 'parent_process', 'original_file_name', 'parent_user', 'loaded_file'] as const;
 
