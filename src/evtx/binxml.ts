@@ -105,6 +105,7 @@ export class ChunkContext {
   private readonly inProgress = new Set<number>();
   readonly all: ByteReader;
   readonly view: DataView;
+  private wordView: Int32Array | undefined;
   readonly maxElementDepth: number;
   readonly maxNestingDepth: number;
   readonly maxNodes: number;
@@ -122,6 +123,11 @@ export class ChunkContext {
     this.maxNestingDepth = limits.maxNestingDepth ?? 16;
     this.maxNodes = limits.maxNodes ?? 1_000_000;
     this.maxChars = limits.maxChars ?? 16 * 1024 * 1024;
+  }
+
+  /** The chunk's whole underlying buffer as 32-bit words (for `TemplateCache`'s word compare). */
+  get words(): Int32Array {
+    return (this.wordView ??= new Int32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2));
   }
 
   /** The name stored at `offset` (next offset, hash, length, UTF-16 characters, NUL). */
@@ -182,6 +188,8 @@ interface NameRef {
   readonly field: number;
   readonly inline: boolean;
   readonly name: string;
+  /** `TemplateCache.idOf(name)` (in the cache's copy). */
+  readonly id?: number;
 }
 
 interface CachedTemplate {
@@ -193,6 +201,36 @@ interface CachedTemplate {
   readonly refs: readonly NameRef[];
   /** Body-relative 4-byte ranges that may differ between chunks, ascending: name offset fields and inline names' next-offset links. */
   readonly masks: readonly number[];
+  /** Word-aligned copies by phase (see `alignedOf`), made on first use. */
+  readonly aligned: (Aligned | undefined)[];
+}
+
+/**
+ * `bytes` placed at byte `phase` of 32-bit words, so that it lines up word for word with
+ * chunk bytes whose buffer position is `phase` mod 4: `words` the bytes (masked bytes
+ * and the padding zero), `keep` all-ones bytes where a byte is compared, zero where not.
+ */
+interface Aligned {
+  readonly words: Int32Array;
+  readonly keep: Int32Array;
+}
+
+function alignedOf(c: CachedTemplate, phase: number): Aligned {
+  const n = c.bytes.length;
+  const words = new Int32Array((phase + n + 3) >>> 2);
+  const keep = new Int32Array(words.length);
+  const wb = new Uint8Array(words.buffer);
+  const kb = new Uint8Array(keep.buffer);
+  wb.set(c.bytes, phase);
+  kb.fill(0xff, phase, phase + n);
+  // Masked fields are body-relative; body position p is byte p + 20 of `bytes`.
+  for (const m of c.masks) {
+    wb.fill(0, phase + m + 20, phase + m + 24);
+    kb.fill(0, phase + m + 20, phase + m + 24);
+  }
+  const a: Aligned = { words, keep };
+  c.aligned[phase] = a;
+  return a;
 }
 
 /**
@@ -209,6 +247,43 @@ export class TemplateCache {
   private readonly byKey = new Map<number, CachedTemplate[]>();
   private bytes = 0;
   private count = 0;
+  /** Name texts by small id (a name reference compares ids); cleared with the templates. */
+  private readonly nameIds = new Map<string, number>();
+  /** Per chunk: `nameStamp[v] === stamp` when `nameIdOf[v]` is the id of the chunk's name at offset v. */
+  private readonly nameStamp = new Int32Array(65536);
+  private readonly nameIdOf = new Int32Array(65536);
+  private stamp = 0;
+  private stampCtx: ChunkContext | undefined;
+
+  idOf(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.nameIds.size;
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** Id of the name at chunk offset `v` of `ctx` (-1 when `nameAt` throws or no cached reference has that name). */
+  nameIdAt(ctx: ChunkContext, v: number): number {
+    if (ctx !== this.stampCtx) {
+      this.stampCtx = ctx;
+      this.stamp++;
+    }
+    if (v < 65536 && this.nameStamp[v] === this.stamp) return this.nameIdOf[v]!;
+    let id: number;
+    try {
+      // A name no cached reference has cannot match: -1, not a new id.
+      id = this.nameIds.get(ctx.nameAt(v)) ?? -1;
+    } catch {
+      return -1;
+    }
+    if (v < 65536) {
+      this.nameStamp[v] = this.stamp;
+      this.nameIdOf[v] = id;
+    }
+    return id;
+  }
 
   /** The tree of the template at `offset` of `ctx`'s chunk if a cached body matches it. */
   find(ctx: ChunkContext, offset: number, dataSize: number): readonly TNode[] | undefined {
@@ -217,7 +292,7 @@ export class TemplateCache {
     if (list === undefined) return undefined;
     for (let i = 0; i < list.length; i++) {
       const c = list[i]!;
-      if (matches(ctx, c, offset + 24)) return c.nodes;
+      if (matches(this, ctx, c, offset + 24)) return c.nodes;
     }
     return undefined;
   }
@@ -229,18 +304,20 @@ export class TemplateCache {
       this.byKey.clear();
       this.bytes = 0;
       this.count = 0;
+      this.nameIds.clear();
+      this.stamp++;
     }
     const rel: NameRef[] = [];
     const masks: number[] = [];
     for (const r of refs) {
-      rel.push({ field: r.field - start, inline: r.inline, name: r.name });
+      rel.push({ field: r.field - start, inline: r.inline, name: r.name, id: this.idOf(r.name) });
       masks.push(r.field - start);
       if (r.inline) masks.push(r.field + 4 - start);
     }
     masks.sort((a, b) => a - b);
     // A copy (`slice` on a Node Buffer would share the chunk's memory, which the stream reuses).
     const bytes = new Uint8Array(chunk.subarray(offset + 4, start + dataSize));
-    const c: CachedTemplate = { bytes, view: new DataView(bytes.buffer), nodes, refs: rel, masks };
+    const c: CachedTemplate = { bytes, view: new DataView(bytes.buffer), nodes, refs: rel, masks, aligned: [undefined, undefined, undefined, undefined] };
     const key = keyOf(chunk, offset, dataSize);
     const list = this.byKey.get(key);
     if (list === undefined) this.byKey.set(key, [c]);
@@ -255,20 +332,32 @@ function keyOf(b: Uint8Array, offset: number, dataSize: number): number {
   return (b[offset + 4]! | (b[offset + 5]! << 8) | (b[offset + 6]! << 16) | (b[offset + 7]! << 24)) * 65536 + dataSize;
 }
 
-function matches(ctx: ChunkContext, c: CachedTemplate, start: number): boolean {
+function matches(cache: TemplateCache, ctx: ChunkContext, c: CachedTemplate, start: number): boolean {
   const b = ctx.bytes;
   const cb = c.bytes;
   const bv = ctx.view;
   const cv = c.view;
   // cb[j] is chunk byte (start - 20 + j); body-relative position p is cb[p + 20].
   const base = start - 20;
-  let j = 0;
-  const masks = c.masks;
-  for (let m = 0; m <= masks.length; m++) {
-    const stop = m < masks.length ? masks[m]! + 20 : cb.length;
-    for (; j + 4 <= stop; j += 4) if (bv.getInt32(base + j, true) !== cv.getInt32(j, true)) return false;
-    for (; j < stop; j++) if (b[base + j] !== cb[j]) return false;
-    if (m < masks.length) j = Math.max(j, stop + 4);
+  const pos = b.byteOffset + base;
+  const phase = pos & 3;
+  const first = pos >>> 2;
+  const aligned = c.aligned[phase] ?? alignedOf(c, phase);
+  const cw = aligned.words;
+  const keep = aligned.keep;
+  const bw = ctx.words;
+  if (first + cw.length <= bw.length) {
+    // Word by word over the chunk's buffer: bytes outside the body and masked fields are not compared.
+    for (let k = 0; k < cw.length; k++) if (((bw[first + k]! ^ cw[k]!) & keep[k]!) !== 0) return false;
+  } else {
+    let j = 0;
+    const masks = c.masks;
+    for (let m = 0; m <= masks.length; m++) {
+      const stop = m < masks.length ? masks[m]! + 20 : cb.length;
+      for (; j + 4 <= stop; j += 4) if (bv.getInt32(base + j, true) !== cv.getInt32(j, true)) return false;
+      for (; j < stop; j++) if (b[base + j] !== cb[j]) return false;
+      if (m < masks.length) j = Math.max(j, stop + 4);
+    }
   }
   const refs = c.refs;
   for (let i = 0; i < refs.length; i++) {
@@ -277,13 +366,7 @@ function matches(ctx: ChunkContext, c: CachedTemplate, start: number): boolean {
     const v = (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
     const inline = v === at + 4;
     if (inline !== r.inline) return false;
-    if (!inline) {
-      try {
-        if (ctx.nameAt(v) !== r.name) return false;
-      } catch {
-        return false;
-      }
-    }
+    if (!inline && cache.nameIdAt(ctx, v) !== r.id) return false;
   }
   return true;
 }

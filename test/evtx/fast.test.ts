@@ -77,4 +77,62 @@ describe('fast paths', () => {
       assert.deepEqual(got, whole.xml);
     }
   });
+  it('template bodies compared word by word at every buffer alignment: one differing byte is never missed', () => {
+    const tpl = (guid0: number, type: number, name: string): WTemplate => ({
+      guid: Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? 7 : i === 15 ? guid0 : i)),
+      root: {
+        name: 'Event',
+        children: [
+          { name: 'System', children: [{ name: 'Provider', attrs: [['Name', 'P']] }, { name: 'EventID', children: [{ subst: 0, type }] }] },
+          { name: 'EventData', children: [{ name: 'Data', attrs: [['Name', name]], children: [{ subst: 1, type: 0x01 }] }] },
+        ],
+      },
+    });
+    // Same template id and size; bodies differ in one substitution type byte or one name character.
+    const ts = [tpl(1, 0x06, 'Ab'), tpl(2, 0x08, 'Ab'), tpl(3, 0x06, 'Ac'), tpl(4, 0x08, 'Ac')];
+    const recs: WRecord[] = Array.from({ length: 60 }, (_, i) => ({ id: i + 1, body: { kind: 'template', template: ts[i % 4]!, values: [V.uint16(i), V.string(`w${i}`)] } }));
+    const bytes = writeEvtx(recs, { recordsPerChunk: 4 });
+    const alone: string[] = [];
+    for (let at = 4096; at < bytes.length; at += CHUNK) {
+      const one = new Uint8Array(4096 + CHUNK);
+      one.set(bytes.subarray(0, 4096));
+      one.set(bytes.subarray(at, at + CHUNK), 4096);
+      alone.push(...readAll(one).xml);
+    }
+    assert.equal(alone.length, 60);
+    // Independent of the cache: each record shows its own template's Data name.
+    alone.forEach((x, i) => assert.ok(x.includes(`<Data Name='${i % 4 < 2 ? 'Ab' : 'Ac'}'>w${i}</Data>`), x));
+    for (let shift = 0; shift < 8; shift++) {
+      const room = new Uint8Array(bytes.length + shift + 3);
+      room.set(bytes, shift);
+      assert.deepEqual(readAll(room.subarray(shift, shift + bytes.length)).xml, alone, `shift ${shift}`);
+      for (const step of [65536 + shift, 4099]) {
+        const got: string[] = [];
+        const s = new EvtxStream({ compiled: { xml: true } }, (r) => got.push(r.xml!), () => {});
+        const buf = Buffer.from(room.subarray(shift, shift + bytes.length));
+        for (let i = 0; i < buf.length; i += step) s.push(buf.subarray(i, i + step));
+        s.end();
+        assert.deepEqual(got, alone, `shift ${shift}, step ${step}`);
+      }
+    }
+  });
+  it('a cached template body is not reused when a name by offset resolves to another name', () => {
+    const guid = (g: number): Uint8Array => Uint8Array.from({ length: 16 }, (_, i) => (i === 0 ? 5 : i === 15 ? g : i));
+    // The primer writes both names inline first, so the two look-alike templates refer to them by offset.
+    const primer: WTemplate = { guid: guid(0), root: { name: 'Event', children: [{ name: 'EventData' }, { name: 'Foo' }, { name: 'Fop' }] } };
+    const tpl = (g: number, el: string): WTemplate => ({ guid: guid(g), root: { name: 'Event', children: [{ name: 'EventData', children: [{ name: el, children: [{ subst: 0, type: 0x01 }] }] }] } });
+    const ts = [primer, tpl(1, 'Foo'), tpl(1, 'Fop')];
+    const recs: WRecord[] = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, body: { kind: 'template', template: ts[i % 3]!, values: [V.string(`z${i}`)] } }));
+    const bytes = writeEvtx(recs, { recordsPerChunk: 3 });
+    for (const opts of [{}, { compiled: { xml: true } }]) {
+      const got: string[] = [];
+      const s = new EvtxStream(opts, (r) => got.push(r.xml ?? toXml(r.root)), () => {});
+      s.push(bytes);
+      s.end();
+      assert.equal(got.length, 30);
+      got.forEach((x, i) => {
+        if (i % 3 !== 0) assert.ok(x.includes(`<${i % 3 === 1 ? 'Foo' : 'Fop'}>z${i}</`), x);
+      });
+    }
+  });
 });
