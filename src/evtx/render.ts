@@ -172,8 +172,13 @@ function scalar(r: ByteReader, type: number, at: number, size: number): string {
   switch (type) {
     case 0x00:
       return '';
-    case 0x01:
-      return stripNuls(r.utf16At(at, size >>> 1));
+    case 0x01: {
+      // Trailing NULs dropped before decoding (each zero unit decodes to one U+0000): no slice afterwards.
+      const b = r.bytes;
+      let n = size >>> 1;
+      while (n > 0 && b[at + 2 * n - 2] === 0 && b[at + 2 * n - 1] === 0) n--;
+      return r.utf16At(at, n);
+    }
     case 0x02:
       return stripNuls(latin1(r, at, size));
     case 0x03:
