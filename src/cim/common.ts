@@ -2,6 +2,7 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField } from '../spl/engine/types.js';
 import type { Row } from '../spl/values.js';
+import { SOURCETYPE_NAME } from './sourcetype.js';
 
 export const SYSMON_PROVIDER = 'Microsoft-Windows-Sysmon';
 export const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
@@ -46,3 +47,39 @@ export const DEFAULT_FIELD_FACTS: readonly [string, DatasetField][] = [
   ['source', fact(false)],
   ['sourcetype', fact(false)],
 ];
+
+/** The file name of a Windows (or POSIX) path: `C:\\x\\UMWorkerProcess.exe` → `UMWorkerProcess.exe`. */
+export function fileName(path: string): string {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+/**
+ * The process that did what a Sysmon event records (file, registry, network events):
+ * `Image` → `process_path`/`process_name`/`process_exec`, `ProcessGuid`, `ProcessId`,
+ * `User`, and `user_id` from System/Security.
+ */
+export function setSysmonActor(r: Row, e: WinEvent): void {
+  const d = e.data;
+  const image = d['Image'];
+  if (present(image)) {
+    r['process_path'] = image;
+    r['process_name'] = fileName(image);
+    r['process_exec'] = fileName(image);
+  }
+  setIf(r, 'process_guid', d['ProcessGuid']);
+  setIf(r, 'process_id', d['ProcessId']);
+  setIf(r, 'user', d['User']);
+  if (e.system.userId !== undefined) r['user_id'] = e.system.userId;
+}
+
+/** A dataset's record builder: the add-on's mapping, then the model's calculated fields. */
+export function withCalculatedFields(map: (e: WinEvent) => Row | undefined, unknownFilled: readonly string[]): (e: WinEvent) => Row | undefined {
+  return (e) => {
+    const r = map(e);
+    if (!r) return undefined;
+    fillUnknown(r, unknownFilled);
+    fillVendorProduct(r, SOURCETYPE_NAME);
+    return r;
+  };
+}

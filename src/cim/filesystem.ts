@@ -8,9 +8,8 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
 import { newRow, type Row } from '../spl/values.js';
-import { DEFAULT_FIELD_FACTS, fact, fillUnknown, fillVendorProduct, isSysmon, present, setIf, UNKNOWN } from './common.js';
-import { SOURCETYPE_NAME } from './sourcetype.js';
-import { fileName } from './processes.js';
+import { DEFAULT_FIELD_FACTS, fact, isSysmon, setSysmonActor, withCalculatedFields, present, setIf, UNKNOWN } from './common.js';
+import { fileName } from './common.js';
 
 /** The action of each Sysmon file event. */
 const ACTION: Readonly<Record<number, string>> = { 2: 'modified', 11: 'created', 15: 'created', 23: 'deleted', 26: 'deleted' };
@@ -27,16 +26,7 @@ function mapEvent(e: WinEvent): Row | undefined {
     r['file_path'] = target;
     r['file_name'] = fileName(target);
   }
-  const image = d['Image'];
-  if (present(image)) {
-    r['process_path'] = image;
-    r['process_name'] = fileName(image);
-    r['process_exec'] = fileName(image);
-  }
-  setIf(r, 'process_guid', d['ProcessGuid']);
-  setIf(r, 'process_id', d['ProcessId']);
-  setIf(r, 'user', d['User']);
-  if (s.userId !== undefined) r['user_id'] = s.userId;
+  setSysmonActor(r, e);
   if (s.eventId === 2 || s.eventId === 11 || s.eventId === 15) setIf(r, 'file_create_time', d['CreationUtcTime']);
   if (s.eventId === 2 || s.eventId === 23 || s.eventId === 26) setIf(r, 'file_modify_time', d['UtcTime']);
   if (s.eventId === 15) setIf(r, 'file_hash', d['Hash']);
@@ -52,15 +42,9 @@ function mapEvent(e: WinEvent): Row | undefined {
 const FILLED = ['dest', 'user'] as const;
 
 /** The event's Endpoint.Filesystem record (fields unprefixed), or undefined when it is not a file event. */
-export function filesystemRecord(e: WinEvent): Row | undefined {
-  const r = mapEvent(e);
-  if (!r) return undefined;
-  fillUnknown(r, FILLED);
-  fillVendorProduct(r, SOURCETYPE_NAME);
-  return r;
-}
+export const filesystemRecord = withCalculatedFields(mapEvent, FILLED);
 
-const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
+const F = fact;
 
 /**
  * The EventData fields `mapEvent` reads (Sysmon 2, 11, 15, 23, 26): the readers may leave the

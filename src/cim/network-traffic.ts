@@ -7,9 +7,7 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
 import { newRow, type Row } from '../spl/values.js';
-import { DEFAULT_FIELD_FACTS, fact, fillUnknown, fillVendorProduct, isSysmon, present, setIf, UNKNOWN } from './common.js';
-import { fileName } from './processes.js';
-import { SOURCETYPE_NAME } from './sourcetype.js';
+import { DEFAULT_FIELD_FACTS, fact, isSysmon, setSysmonActor, withCalculatedFields, present, setIf, UNKNOWN } from './common.js';
 
 function mapEvent(e: WinEvent): Row | undefined {
   if (!isSysmon(e, 3)) return undefined;
@@ -39,17 +37,8 @@ function mapEvent(e: WinEvent): Row | undefined {
   if (v6 !== undefined) r['protocol_version'] = v6.toLowerCase() === 'true' ? 'ipv6' : 'ipv4';
   const initiated = d['Initiated'];
   if (initiated !== undefined) r['direction'] = initiated.toLowerCase() === 'true' ? 'outbound' : 'inbound';
-  const image = d['Image'];
-  if (present(image)) {
-    r['app'] = image;
-    r['process_path'] = image;
-    r['process_name'] = fileName(image);
-    r['process_exec'] = fileName(image);
-  }
-  setIf(r, 'process_id', d['ProcessId']);
-  setIf(r, 'process_guid', d['ProcessGuid']);
-  setIf(r, 'user', d['User']);
-  if (s.userId !== undefined) r['user_id'] = s.userId;
+  if (present(d['Image'])) r['app'] = d['Image'];
+  setSysmonActor(r, e);
   r['dvc'] = s.computer;
   r['action'] = 'allowed';
   r['signature_id'] = String(s.eventId);
@@ -60,15 +49,9 @@ function mapEvent(e: WinEvent): Row | undefined {
 const FILLED = ['src', 'dest', 'user', 'app', 'transport', 'action', 'direction'] as const;
 
 /** The event's Network_Traffic.All_Traffic record (fields unprefixed), or undefined when it is not a connection. */
-export function networkTrafficRecord(e: WinEvent): Row | undefined {
-  const r = mapEvent(e);
-  if (!r) return undefined;
-  fillUnknown(r, FILLED);
-  fillVendorProduct(r, SOURCETYPE_NAME);
-  return r;
-}
+export const networkTrafficRecord = withCalculatedFields(mapEvent, FILLED);
 
-const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
+const F = fact;
 
 /**
  * The EventData fields `mapEvent` reads (Sysmon 3): the readers may leave the

@@ -7,14 +7,11 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
 import { newRow, type Row } from '../spl/values.js';
-import { SECURITY_PROVIDER, SYSMON_PROVIDER, present, setIf } from './common.js';
+import { SECURITY_PROVIDER, SYSMON_PROVIDER, fileName, present, setIf } from './common.js';
+
+export { fileName };
 
 
-/** The file name of a Windows (or POSIX) path: `C:\x\UMWorkerProcess.exe` → `UMWorkerProcess.exe`. */
-export function fileName(path: string): string {
-  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
-  return i >= 0 ? path.slice(i + 1) : path;
-}
 
 /** `0x1b28` → `6952`; decimal text stays as it is; anything else is kept verbatim. */
 export function decimalId(id: string): string {

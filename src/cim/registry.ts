@@ -7,9 +7,7 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
 import { newRow, type Row } from '../spl/values.js';
-import { DEFAULT_FIELD_FACTS, fact, fillUnknown, fillVendorProduct, isSysmon, present, setIf, UNKNOWN } from './common.js';
-import { fileName } from './processes.js';
-import { SOURCETYPE_NAME } from './sourcetype.js';
+import { DEFAULT_FIELD_FACTS, fact, isSysmon, setSysmonActor, withCalculatedFields, present, setIf, UNKNOWN } from './common.js';
 
 export const REGISTRY_EVENT_IDS = [12, 13, 14] as const;
 
@@ -77,16 +75,7 @@ function mapEvent(e: WinEvent): Row | undefined {
     r['registry_value_data'] = data;
     if (type) r['registry_value_type'] = type;
   }
-  const image = d['Image'];
-  if (present(image)) {
-    r['process_path'] = image;
-    r['process_name'] = fileName(image);
-    r['process_exec'] = fileName(image);
-  }
-  setIf(r, 'process_guid', d['ProcessGuid']);
-  setIf(r, 'process_id', d['ProcessId']);
-  setIf(r, 'user', d['User']);
-  if (s.userId !== undefined) r['user_id'] = s.userId;
+  setSysmonActor(r, e);
   r['dest'] = s.computer;
   r['action'] = registryAction(eventType, s.eventId);
   r['status'] = 'success';
@@ -99,15 +88,9 @@ function mapEvent(e: WinEvent): Row | undefined {
 const FILLED = ['dest', 'user'] as const;
 
 /** The event's Endpoint.Registry record (fields unprefixed), or undefined when it is not a registry event. */
-export function registryRecord(e: WinEvent): Row | undefined {
-  const r = mapEvent(e);
-  if (!r) return undefined;
-  fillUnknown(r, FILLED);
-  fillVendorProduct(r, SOURCETYPE_NAME);
-  return r;
-}
+export const registryRecord = withCalculatedFields(mapEvent, FILLED);
 
-const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
+const F = fact;
 
 /**
  * The EventData fields `mapEvent` reads (Sysmon 12, 13, 14): the readers may leave the

@@ -7,9 +7,8 @@
 import type { WinEvent } from '../events/types.js';
 import type { DatasetField, DatasetInfo } from '../spl/engine/types.js';
 import { newRow, type Row } from '../spl/values.js';
-import { DEFAULT_FIELD_FACTS, fact, fillUnknown, fillVendorProduct, present, SCM_PROVIDER, SECURITY_PROVIDER, setIf, UNKNOWN } from './common.js';
+import { DEFAULT_FIELD_FACTS, fact, present, SCM_PROVIDER, SECURITY_PROVIDER, setIf, UNKNOWN, withCalculatedFields } from './common.js';
 import { decimalId } from './processes.js';
-import { SOURCETYPE_NAME } from './sourcetype.js';
 
 /** 7045's StartType text and 4697's ServiceStartType number → CIM start_mode. */
 const START_MODE: Readonly<Record<string, string>> = {
@@ -80,15 +79,9 @@ function mapEvent(e: WinEvent): Row | undefined {
 const FILLED = ['dest', 'user', 'service', 'service_name', 'start_mode', 'status'] as const;
 
 /** The event's Endpoint.Services record (fields unprefixed), or undefined when it is not a service installation. */
-export function servicesRecord(e: WinEvent): Row | undefined {
-  const r = mapEvent(e);
-  if (!r) return undefined;
-  fillUnknown(r, FILLED);
-  fillVendorProduct(r, SOURCETYPE_NAME);
-  return r;
-}
+export const servicesRecord = withCalculatedFields(mapEvent, FILLED);
 
-const F = (rawDerived: boolean, fills: readonly string[] = []): DatasetField => fact(rawDerived, fills);
+const F = fact;
 
 /**
  * The EventData fields `mapEvent` reads (System 7045 and Security 4697): the readers may leave the
