@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { FieldReader } from './fields.js';
 import { formatCsvRecord, parseCsv } from './lookups/csv.js';
 import type { ContentIssue } from './types.js';
+import { readYamlDir } from './yaml-dir.js';
 import { YamlSource, isRecord } from './yaml-source.js';
 
 export { parseCsv, formatCsvRecord, type CsvProblem, type CsvRecord, type CsvOptions } from './lookups/csv.js';
@@ -175,22 +176,8 @@ function splitFieldsList(text: string): string[] {
  */
 export function loadLookupDir(dir: string): { lookups: Map<string, LookupDefinition>; issues: ContentIssue[] } {
   const lookups = new Map<string, LookupDefinition>();
-  const issues: ContentIssue[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort();
-  } catch (err) {
-    return { lookups, issues: [{ code: 'content.unreadable', severity: 'error', message: (err as Error).message, file: dir }] };
-  }
-  for (const n of names) {
-    const file = join(dir, n);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      issues.push({ code: 'content.unreadable', severity: 'error', message: (err as Error).message, file });
-      continue;
-    }
+  const { files, issues } = readYamlDir(dir);
+  for (const { file, text } of files) {
     const { lookup, issues: found } = parseLookupYaml(text, file, dir);
     issues.push(...found);
     if (!lookup) continue;

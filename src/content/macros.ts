@@ -2,12 +2,13 @@
  * Search macros in ESCU's YAML form (`name`, `definition`, optional `arguments`),
  * the built-in ones shipped in content/macros, and user overrides.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDetections } from './detections.js';
 import { FieldReader } from './fields.js';
 import { builtinContentDir } from './package-root.js';
 import type { ContentIssue, Detection, TestFile } from './types.js';
+import { readYamlDir } from './yaml-dir.js';
 import { YamlSource, isRecord } from './yaml-source.js';
 
 export interface Macro {
@@ -58,22 +59,8 @@ export function parseMacroYaml(text: string, file: string): { macro?: Macro; iss
 /** Loads `DIR/*.yml|*.yaml` (ESCU's macros folder is flat). Later files win on a duplicate key, with a warning. */
 export function loadMacroDir(dir: string): { macros: Map<string, Macro>; issues: ContentIssue[] } {
   const macros = new Map<string, Macro>();
-  const issues: ContentIssue[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort();
-  } catch (err) {
-    return { macros, issues: [{ code: 'content.unreadable', severity: 'error', message: (err as Error).message, file: dir }] };
-  }
-  for (const n of names) {
-    const file = join(dir, n);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      issues.push({ code: 'content.unreadable', severity: 'error', message: (err as Error).message, file });
-      continue;
-    }
+  const { files, issues } = readYamlDir(dir);
+  for (const { file, text } of files) {
     const { macro, issues: found } = parseMacroYaml(text, file);
     issues.push(...found);
     if (!macro) continue;
