@@ -10,8 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { recordOf } from '../test/evtx/fixtures.js';
-import { writeEvtx, type WRecord } from '../test/evtx/writer.js';
+import { writeBenchEvtx } from './evtx-file.js';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { parse } from 'yaml';
@@ -151,17 +150,7 @@ lines.push('');
 // EVTX: spelunk's reader against libevtx's evtxexport on the same file (full rendering to XML).
 const evtxMb = Math.max(8, Math.round(MB / 8));
 const evtx = join(OUT, 'events.evtx');
-{
-  const recs: WRecord[] = [];
-  let size = 0;
-  for (let i = 0; size < evtxMb * 1024 * 1024; i++) {
-    const e = events[i % events.length] as WinEvent;
-    const r = recordOf({ ...e, system: { ...e.system, recordId: i + 1 } }, i + 1);
-    recs.push(r);
-    size += 900; // about one record's share of a chunk; the file ends close to the size asked for
-  }
-  writeFileSync(evtx, writeEvtx(recs));
-}
+writeBenchEvtx(evtx, events, evtxMb);
 const ev = measure(['evtx-render', evtx]);
 // Decoding EVTX makes garbage fast and V8 lets the heap grow far beyond the live set before it
 // collects; the same run with the heap capped shows the memory the reader needs.

@@ -3,22 +3,19 @@
  * return data to reporters; nothing here calls process.exit().
  */
 import { SplError } from '../spl/language/errors.js';
-import { exchangeCommand } from './commands/exchange.js';
-import { dumpCommand } from './commands/dump.js';
-import { huntCommand } from './commands/hunt.js';
-import { lintCommand } from './commands/lint.js';
-import { searchCommand } from './commands/search.js';
-import { testCommand } from './commands/test.js';
 import { EXIT, UsageError, type ExitCode, type Io } from './common.js';
 import { MAIN_HELP } from './help.js';
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => Promise<ExitCode>>> = {
-  hunt: huntCommand,
-  lint: lintCommand,
-  search: searchCommand,
-  exchange: exchangeCommand,
-  dump: dumpCommand,
-  test: testCommand,
+type Command = (argv: readonly string[], io: Io) => Promise<ExitCode>;
+
+/** Each command's module is loaded when it runs: `dump` does not pay for the SPL engine's start-up, nor `--help` for anything. */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  hunt: async () => (await import('./commands/hunt.js')).huntCommand,
+  lint: async () => (await import('./commands/lint.js')).lintCommand,
+  search: async () => (await import('./commands/search.js')).searchCommand,
+  exchange: async () => (await import('./commands/exchange.js')).exchangeCommand,
+  dump: async () => (await import('./commands/dump.js')).dumpCommand,
+  test: async () => (await import('./commands/test.js')).testCommand,
 };
 
 export const VERSION = '0.1.0';
@@ -34,12 +31,13 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     io.stdout.write(`spelunk ${VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.stderr.write(`spelunk: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See spelunk --help.\n`);
     return EXIT.usage;
   }
   try {
+    const command = await load();
     return await command(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {

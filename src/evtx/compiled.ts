@@ -33,23 +33,23 @@ const SYSFIELD = 5;
 const DATAFIELD = 6;
 const UDNODE = 7;
 
-interface CText {
+export interface CText {
   readonly k: 0;
   readonly text: string;
   readonly esc: string;
 }
-interface CSubst {
+export interface CSubst {
   readonly k: 1;
   readonly index: number;
 }
-interface CAttr {
+export interface CAttr {
   readonly name: string;
   /** ` name='` */
   readonly prefix: string;
   /** Raw text pieces and substitutions. */
   readonly pieces: readonly (string | TSubst)[];
 }
-interface CElem {
+export interface CElem {
   readonly k: 2;
   readonly name: string;
   /** `<name` */
@@ -78,7 +78,7 @@ interface CElem {
   /** An `EventData` `<Data>` with a constant, non-empty `Name`: that name (what `fields` is checked against). */
   readonly dataName: string | undefined;
 }
-type CNode = CText | CSubst | CElem;
+export type CNode = CText | CSubst | CElem;
 
 /** A compiled template: its one root element `<Event>`. */
 export interface CompiledTemplate {
@@ -438,6 +438,22 @@ export interface CompiledResult {
  * what is wrong. Value warnings go to `warn` (to be delivered only on success).
  */
 export function renderCompiled(ctx: ChunkContext, start: number, end: number, xml: boolean, warn: ValueWarning, fields?: ReadonlySet<string>): CompiledResult | undefined {
+  const inst = instanceOf(ctx, start, end);
+  if (inst === undefined) return undefined;
+  const ins = new Instantiator(ctx, warn);
+  const map = new EventMapState();
+  const text = new Writer(ins, inst.count, map, xml, xml ? undefined : fields).element(inst.compiled.root);
+  if (ins.nodes > ctx.maxNodes || ins.chars > ctx.maxChars) return undefined;
+  return { xml: text, event: map.result() };
+}
+
+/**
+ * The compiled template of the record BinXML at `[start, end)` and its number of
+ * substitution values, whose type, chunk offset and size are then in
+ * `VALUES.types`, `VALUES.ats`, `VALUES.sizes` (until the next call); undefined
+ * when the record does not fit the fast path. May throw on malformed input.
+ */
+export function instanceOf(ctx: ChunkContext, start: number, end: number): { readonly compiled: CompiledTemplate; readonly count: number } | undefined {
   if (ctx.maxNestingDepth < 1) return undefined;
   const r = new ByteReader(ctx.bytes, start, end);
   for (;;) {
@@ -479,9 +495,11 @@ export function renderCompiled(ctx: ChunkContext, start: number, end: number, xm
     const x = rootSubsts[i]!.index;
     if (x < count && (TYPES[x]! & ARRAY_FLAG) !== 0 && (TYPES[x]! & 0x7f) !== VALUE_TYPES.binXml) return undefined;
   }
-  const inst = new Instantiator(ctx, warn);
-  const map = new EventMapState();
-  const text = new Writer(inst, count, map, xml, xml ? undefined : fields).element(compiled.root);
-  if (inst.nodes > ctx.maxNodes || inst.chars > ctx.maxChars) return undefined;
-  return { xml: text, event: map.result() };
+  VALUES.types = TYPES;
+  VALUES.ats = ATS;
+  VALUES.sizes = SIZES;
+  return { compiled, count };
 }
+
+/** The substitution values of the last `instanceOf` (the arrays are replaced when they grow). */
+export const VALUES = { types: TYPES, ats: ATS, sizes: SIZES };
