@@ -63,6 +63,9 @@ Options:
   --rebuild-parents   fill in the parent of Security 4688 v0/v1 events (no ParentProcessName)
                       from earlier events of the host; not Splunk-exact, alerts it enables
                       say so; turns the pre-filter off
+  --recover           also read EVTX records left in slack space (deleted or overwritten,
+                      after a chunk's last record) and in chunks with a damaged header;
+                      they count as events like the others (origin marked recovered)
   --risk-threshold N  raise a risk notable when an object's risk exceeds N (default 100)
   --risk-window H     ... within H hours (default 24)
   --tactic-threshold N  raise a risk notable at N distinct ATT&CK tactics (default 3)
@@ -96,6 +99,8 @@ Options:
   --output FILE       write rows to FILE instead of stdout
   --tz ZONE           time zone for rendered times: UTC (default) or an offset like +02:00
   --no-prefilter      parse every event
+  --recover           also read EVTX records left in slack space (deleted or overwritten,
+                      after a chunk's last record) and in chunks with a damaged header
   --jobs N            read up to N files at once in worker threads (default 1; auto =
                       one per CPU, at most one per input file). Same output for any N;
                       one file is never split across threads

@@ -14,6 +14,8 @@ import { ContextCollector, type AlertContext } from '../triage/index.js';
 export interface ContextOptions {
   readonly windowSeconds?: number;
   readonly onDiagnostic?: (d: ReadDiagnostic) => void;
+  /** Read recovered events too, as the first pass did (`ReadOptions.recover`). */
+  readonly recover?: boolean;
 }
 
 /** Alert hosts: the values of the alerts' `dest` (or `host`) fields. */
@@ -31,7 +33,11 @@ export async function alertContexts(alerts: readonly Alert[], paths: readonly st
   const collector = new ContextCollector();
   await readPaths(
     files,
-    { keepRaw: false, ...(literals.every((l) => l !== undefined) && literals.length > 0 ? { rawFilter: compileLiteralTest(literals as string[]) } : {}) },
+    {
+      keepRaw: false,
+      ...(literals.every((l) => l !== undefined) && literals.length > 0 ? { rawFilter: compileLiteralTest(literals as string[]) } : {}),
+      ...(opts.recover ? { recover: true } : {}),
+    },
     {
       event: (e) => collector.add(e),
       // The first pass reported every problem of these files already.

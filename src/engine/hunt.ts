@@ -30,6 +30,8 @@ export interface HuntOptions {
   readonly onProgress?: (bytes: number, events: number) => void;
   /** Worker threads reading files in parallel (default 1); results are the same for any value. */
   readonly jobs?: number;
+  /** Also read events recovered from deleted space (`ReadOptions.recover`; EVTX slack space). */
+  readonly recover?: boolean;
 }
 
 export interface DetectionRun {
@@ -74,6 +76,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.noPrefilter ? { noPrefilter: true } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
+      ...(opts.recover ? { recover: true } : {}),
       ...(rebuilder ? { transform: (e) => rebuilder.process(e) } : {}),
     },
   );

@@ -14,6 +14,8 @@ export interface WorkerInit {
   readonly maxRecordChars?: number;
   /** `ReadOptions.fields`. */
   readonly fields?: readonly string[];
+  /** `ReadOptions.recover`. */
+  readonly recover?: boolean;
   /** Events (and diagnostics) per batch. */
   readonly batchSize: number;
   /** Batches the worker may have sent that the main thread has not forwarded yet; at this many it waits. */

@@ -19,6 +19,7 @@ const opts: ReadOptions = {
   ...(init.literals !== undefined ? { rawFilter: compileLiteralTest(init.literals), literals: init.literals } : {}),
   ...(init.maxRecordChars !== undefined ? { maxRecordChars: init.maxRecordChars } : {}),
   ...(init.fields !== undefined ? { fields: init.fields } : {}),
+  ...(init.recover === true ? { recover: true } : {}),
 };
 
 const post = (m: WorkerMessage): void => port.postMessage(m);

@@ -225,6 +225,7 @@ async function runPlan(
     ...(opts.literals !== undefined && opts.rawFilter !== undefined ? { literals: opts.literals } : {}),
     ...(opts.maxRecordChars !== undefined ? { maxRecordChars: opts.maxRecordChars } : {}),
     ...(opts.fields !== undefined ? { fields: opts.fields } : {}),
+    ...(opts.recover === true ? { recover: true } : {}),
     batchSize,
     maxPending,
     pending: (counters[w] as Int32Array).buffer as SharedArrayBuffer,

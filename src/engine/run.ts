@@ -32,6 +32,8 @@ export interface RunOptions {
    * `readPathsParallel` and docs/design/parallel.md.
    */
   readonly jobs?: number;
+  /** Also read events recovered from deleted space (`ReadOptions.recover`; EVTX slack space). */
+  readonly recover?: boolean;
 }
 
 export interface RunOutcome {
@@ -82,6 +84,7 @@ export async function runSearches(searches: readonly CompiledSearch[], paths: re
     keepRaw: needsRaw,
     ...(fields ? { fields } : {}),
     ...(prefilter ? { rawFilter: compileLiteralTest(prefilter), literals: prefilter } : {}),
+    ...(options.recover ? { recover: true } : {}),
   };
   // Data model searches go through a gate index per dataset; the rest see every event.
   const byDataset = new Map<string, { index: number; search: CompiledSearch }[]>();

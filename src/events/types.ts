@@ -11,6 +11,12 @@ export interface Origin {
   readonly file: string;
   readonly line?: number;
   readonly offset?: number;
+  /**
+   * True when the event was recovered from deleted or overwritten space (EVTX
+   * slack space, or a chunk with a damaged header; `ReadOptions.recover`):
+   * Windows no longer counted it as part of the log. Absent otherwise.
+   */
+  readonly recovered?: boolean;
 }
 
 /** The `<System>` block, values as Windows renders them in XML (strings). */

@@ -24,6 +24,8 @@ export const EVTX_CODES = {
   tooDeep: 'evtx.too-deep',
   tooLarge: 'evtx.too-large',
   badEvent: 'evtx.bad-event',
+  /** With `recover`: a record read from slack space (after the records a chunk header declares) or from a chunk whose header is damaged. */
+  recoveredRecord: 'evtx.recovered-record',
   /** A bug in this parser (an exception that is not an `EvtxError`); the record is skipped. */
   internal: 'evtx.internal',
 } as const;

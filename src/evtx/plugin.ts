@@ -9,6 +9,7 @@
  *   those fields are absent from `data` (compiled path only).
  * - Origins carry no line; the diagnostics' messages name the file offset, chunk
  *   and record id (the readers' `report` takes a line only).
+ * - `recover`: records recovered from slack space come with `origin.recovered`.
  */
 import type { WinEvent } from '../events/types.js';
 import type { ByteParser, ReadCode, ReaderContext } from '../readers/types.js';
@@ -35,7 +36,7 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
   // Compiled templates: XML text and WinEvent straight from the substitution values (same output as the tree path; test/evtx/compiled.test.ts).
   // Without raw text, `Data` values the caller does not read (`ctx.fields`) are not decoded.
   const fields = needXml ? undefined : ctx.fields;
-  const readOpts: EvtxReadOptions = { compiled: fields !== undefined ? { xml: false, fields } : { xml: needXml }, ...opts };
+  const readOpts: EvtxReadOptions = { compiled: fields !== undefined ? { xml: false, fields } : { xml: needXml }, ...(ctx.recover ? { recover: true } : {}), ...opts };
   const stream = new EvtxStream(
     chunkTest
       ? { ...readOpts, chunkFilter: chunkTest, onChunkFiltered: (n) => void (ctx.counters.filtered += n) }
@@ -48,10 +49,11 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
       }
       const m = rec.event ?? mapEvent(rec.root);
       if (!m.ok) {
-        ctx.report('evtx.bad-event' as ReadCode, 'error', `${m.message} (file offset ${rec.offset}, chunk ${rec.chunk}, record ${rec.recordId})`);
+        // Slack space is expected to hold garbage: a recovered record that is no event is a warning.
+        ctx.report('evtx.bad-event' as ReadCode, rec.recovered === true ? 'warning' : 'error', `${m.message} (file offset ${rec.offset}, chunk ${rec.chunk}, record ${rec.recordId}${rec.recovered === true ? ', recovered' : ''})`);
         return;
       }
-      const origin = { file: ctx.file, offset: rec.offset };
+      const origin = rec.recovered === true ? { file: ctx.file, offset: rec.offset, recovered: true } : { file: ctx.file, offset: rec.offset };
       const e: WinEvent = ctx.keepRaw ? { system: m.system, data: m.data, raw, origin } : { system: m.system, data: m.data, origin };
       ctx.emit(e);
     },

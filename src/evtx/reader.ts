@@ -38,6 +38,15 @@ export interface EvtxReadOptions extends BinXmlLimits {
    * are left out of `event.data`. Records that go the tree path carry every field.
    */
   readonly compiled?: { readonly xml: boolean; readonly fields?: ReadonlySet<string> };
+  /**
+   * Also recover records from slack space: after a chunk's records, scan the rest
+   * of the chunk (past the free space offset and any zero fill) for record
+   * signatures with a plausible size and a matching trailing size copy, and read
+   * the records of chunks whose header is damaged the same way. Each one is
+   * delivered with `recovered: true` and reported as `evtx.recovered-record`
+   * (info); one that does not render is a warning, not an error. Default false.
+   */
+  readonly recover?: boolean;
 }
 
 /** One event record, rendered. */
@@ -55,6 +64,8 @@ export interface EvtxRecord {
   readonly xml?: string | undefined;
   /** With `compiled`: `mapEvent(root)`. */
   readonly event?: EventMapResult;
+  /** With `recover`: true when the record was read from slack space or from a chunk with a damaged header (absent on other records). */
+  readonly recovered?: boolean;
 }
 
 export interface EvtxSummary {
@@ -65,9 +76,12 @@ export interface EvtxSummary {
   readonly emptyChunks: number;
   /** Blocks skipped for a bad signature, header or (with `strictCrc`) CRC. */
   readonly skippedChunks: number;
+  /** Records delivered, recovered ones not included. */
   readonly records: number;
   /** Records reported and skipped. */
   readonly badRecords: number;
+  /** With `recover`: records delivered from slack space or from chunks with a damaged header. */
+  readonly recovered: number;
 }
 
 export type RecordHandler = (record: EvtxRecord) => void;
@@ -125,6 +139,11 @@ class CompiledRecord implements EvtxRecord {
   }
 }
 
+/** A compiled record read with `recover` from slack space or a chunk with a damaged header. */
+class RecoveredCompiledRecord extends CompiledRecord {
+  readonly recovered = true;
+}
+
 /** Push-style EVTX reader. */
 export class EvtxStream {
   private readonly buf = new Uint8Array(CHUNK_SIZE);
@@ -140,6 +159,7 @@ export class EvtxStream {
   private skippedChunks = 0;
   private records = 0;
   private badRecords = 0;
+  private recovered = 0;
   private ended = false;
   /** Parsed templates reused across chunks (bounded). */
   private readonly templateCache = new TemplateCache();
@@ -195,6 +215,7 @@ export class EvtxStream {
       skippedChunks: this.skippedChunks,
       records: this.records,
       badRecords: this.badRecords,
+      recovered: this.recovered,
     };
   }
 
@@ -236,7 +257,11 @@ export class EvtxStream {
         return;
       }
       this.skippedChunks++;
-      this.diag(EVTX_CODES.badChunkMagic, 'error', `chunk ${index} has no ElfChnk signature: skipped`, fileOffset, index);
+      const recover = this.opts.recover === true && chunk.length > CHUNK_HEADER_SIZE;
+      this.diag(EVTX_CODES.badChunkMagic, 'error', `chunk ${index} has no ElfChnk signature: skipped${recover ? ', recovering the records it holds' : ''}`, fileOffset, index);
+      if (recover && (this.opts.chunkFilter === undefined || this.opts.chunkFilter(chunk))) {
+        this.recoverFrom(new ChunkContext(chunk, this.opts, this.templateCache), chunk, fileOffset, index, CHUNK_HEADER_SIZE);
+      }
       return;
     }
     this.signedChunks++;
@@ -268,23 +293,30 @@ export class EvtxStream {
     } else if (this.header?.dirty !== true) {
       limit = Math.min(limit, h.freeSpaceOffset);
     }
-    if (this.opts.chunkFilter && !this.opts.chunkFilter(chunk.subarray(0, limit))) {
+    // With `recover` the slack is read too, so the filter sees the whole chunk.
+    if (this.opts.chunkFilter && !this.opts.chunkFilter(this.opts.recover === true ? chunk : chunk.subarray(0, limit))) {
       const n = h.lastRecordId >= h.firstRecordId ? h.lastRecordId - h.firstRecordId + 1 : 0;
       this.opts.onChunkFiltered?.(n);
       return;
     }
-    this.recordsOf(chunk, fileOffset, index, limit);
+    const ctx = new ChunkContext(chunk, this.opts, this.templateCache);
+    const end = this.recordsOf(ctx, chunk, fileOffset, index, limit);
+    // Slack: whatever lies past the records read (a signature starting in the last 3 bytes before `limit` was not looked at).
+    if (this.opts.recover === true) this.recoverFrom(ctx, chunk, fileOffset, index, Math.max(end, limit - 3));
   }
 
-  /** Reads the records of one chunk from offset 512 up to `limit` (the free space offset, or the chunk end). */
-  private recordsOf(chunk: Uint8Array, fileOffset: number, index: number, limit: number): void {
-    const ctx = new ChunkContext(chunk, this.opts, this.templateCache);
+  /**
+   * Reads the records of one chunk from offset 512 up to `limit` (the free space
+   * offset, or the chunk end); returns the offset where reading stopped (the end
+   * of the last record read, or where only zero fill or garbage was left).
+   */
+  private recordsOf(ctx: ChunkContext, chunk: Uint8Array, fileOffset: number, index: number, limit: number): number {
     const r = new ByteReader(chunk);
     let off = CHUNK_HEADER_SIZE;
     while (off + 4 <= limit) {
       if (!hasRecordMagic(chunk, off)) {
         // Zero fill after the last record (dirty files read up to the chunk end) is not damage.
-        if (chunk[off] === 0 && isAllZero(chunk.subarray(off, limit))) return;
+        if (chunk[off] === 0 && isAllZero(chunk.subarray(off, limit))) return off;
         const next = findRecordMagic(chunk, off + 1, limit);
         this.badRecords++;
         this.diag(
@@ -294,14 +326,14 @@ export class EvtxStream {
           fileOffset + off,
           index,
         );
-        if (next < 0) return;
+        if (next < 0) return off;
         off = next;
         continue;
       }
       if (off + RECORD_HEADER_SIZE > chunk.length) {
         this.badRecords++;
         this.diag(EVTX_CODES.truncatedRecord, 'error', `chunk ${index}: record header at chunk offset ${off} is truncated`, fileOffset + off, index);
-        return;
+        return off;
       }
       const size = r.u32At(off + 4);
       const recordId = r.u64NumberAt(off + 8);
@@ -309,14 +341,14 @@ export class EvtxStream {
         this.badRecords++;
         const next = findRecordMagic(chunk, off + 4, limit);
         this.diag(EVTX_CODES.badRecordSize, 'error', `chunk ${index}: record size ${size} at chunk offset ${off} is impossible: skipped`, fileOffset + off, index, recordId);
-        if (next < 0) return;
+        if (next < 0) return off;
         off = next;
         continue;
       }
       if (off + size > chunk.length) {
         this.badRecords++;
         this.diag(EVTX_CODES.truncatedRecord, 'error', `chunk ${index}: record of ${size} bytes at chunk offset ${off} is truncated`, fileOffset + off, index, recordId);
-        return;
+        return off;
       }
       const copy = r.u32At(off + size - 4);
       if (copy !== size) {
@@ -325,11 +357,19 @@ export class EvtxStream {
       this.record(ctx, r, fileOffset, index, off, size, recordId);
       off += size;
     }
+    return off;
   }
 
-  private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number): void {
+  /**
+   * Renders and delivers one record; false when it was reported and skipped. A
+   * `recovered` record (slack space) that fails is a warning: slack is expected
+   * to be partly garbage.
+   */
+  private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, recovered = false): boolean {
     const compiled = this.opts.compiled;
-    if (compiled !== undefined && this.compiledRecord(ctx, r, fileOffset, index, off, size, recordId, compiled.xml, compiled.xml ? undefined : compiled.fields)) return;
+    if (compiled !== undefined && this.compiledRecord(ctx, r, fileOffset, index, off, size, recordId, compiled.xml, compiled.xml ? undefined : compiled.fields, recovered)) return true;
+    const failed = recovered ? 'warning' : 'error';
+    const skipped = recovered ? 'recovered record skipped' : 'skipped';
     try {
       const written = fileTimeToIsoParts(r.u32At(off + 20), r.u32At(off + 16));
       const nodes = renderBinXml(ctx, off + RECORD_HEADER_SIZE, off + size - 4, (message, at) => {
@@ -337,30 +377,66 @@ export class EvtxStream {
       });
       const root = rootElement(nodes);
       if (root === undefined) {
-        this.badRecords++;
-        this.diag(EVTX_CODES.badEvent, 'error', `record ${recordId} holds no element`, fileOffset + off, index, recordId);
-        return;
+        if (!recovered) this.badRecords++;
+        this.diag(EVTX_CODES.badEvent, failed, `record ${recordId} holds no element${recovered ? ': recovered record skipped' : ''}`, fileOffset + off, index, recordId);
+        return false;
       }
-      this.records++;
+      this.counted(recovered, fileOffset, index, off, recordId);
       if (compiled !== undefined) {
         const rec: EvtxRecord = { recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root, event: mapEvent(root) };
-        this.onRecord(compiled.xml ? { ...rec, xml: toXml(root) } : rec);
-      } else this.onRecord({ recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root });
+        this.onRecord(compiled.xml ? { ...rec, xml: toXml(root), ...(recovered ? { recovered } : {}) } : recovered ? { ...rec, recovered } : rec);
+      } else this.onRecord({ recordId, writtenTime: written, offset: fileOffset + off, chunk: index, root, ...(recovered ? { recovered } : {}) });
+      return true;
     } catch (e) {
-      this.badRecords++;
+      if (!recovered) this.badRecords++;
       if (e instanceof EvtxError) {
-        this.diag(e.code, 'error', `record ${recordId}: ${e.message} (chunk offset ${e.offset}): skipped`, fileOffset + e.offset, index, recordId);
+        this.diag(e.code, failed, `record ${recordId}: ${e.message} (chunk offset ${e.offset}): ${skipped}`, fileOffset + e.offset, index, recordId);
       } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
-        this.diag(EVTX_CODES.tooDeep, 'error', `record ${recordId}: nested too deeply for the stack: skipped`, fileOffset + off, index, recordId);
+        this.diag(EVTX_CODES.tooDeep, failed, `record ${recordId}: nested too deeply for the stack: ${skipped}`, fileOffset + off, index, recordId);
       } else {
         // A bug here must not lose the rest of the file; the fuzzer asserts this code never appears.
         this.diag(EVTX_CODES.internal, 'error', `record ${recordId}: internal error: ${String(e)}`, fileOffset + off, index, recordId);
       }
+      return false;
     }
   }
 
+  /** Counts a record about to be delivered; a recovered one is also reported (`evtx.recovered-record`, info). */
+  private counted(recovered: boolean, fileOffset: number, index: number, off: number, recordId: number): void {
+    if (!recovered) {
+      this.records++;
+      return;
+    }
+    this.recovered++;
+    this.diag(EVTX_CODES.recoveredRecord, 'info', `chunk ${index}: record ${recordId} recovered from chunk offset ${off}`, fileOffset + off, index, recordId);
+  }
+
+  /**
+   * With `recover`: reads what looks like a record in `chunk[from, end)` (slack
+   * space, or a chunk whose header is damaged): a record signature whose size is
+   * at least 28 bytes, fits in the chunk and equals its trailing copy. Other
+   * signatures are ignored silently; a candidate that does not render is a
+   * warning and scanning goes on just past its signature, so a record inside
+   * overwritten bytes is still found.
+   */
+  private recoverFrom(ctx: ChunkContext, chunk: Uint8Array, fileOffset: number, index: number, from: number): void {
+    const r = new ByteReader(chunk);
+    const end = chunk.length;
+    for (let p = findRecordMagic(chunk, Math.max(from, 0), end); p >= 0; ) {
+      let next = p + 1;
+      if (p + RECORD_HEADER_SIZE <= end) {
+        const size = r.u32At(p + 4);
+        if (size >= MIN_RECORD_SIZE && p + size <= end && r.u32At(p + size - 4) === size) {
+          if (this.record(ctx, r, fileOffset, index, p, size, r.u64NumberAt(p + 8), true)) next = p + size;
+        }
+      }
+      p = findRecordMagic(chunk, next, end);
+    }
+  }
+
+
   /** The record through its compiled template; false (nothing reported) when it does not fit or rendering throws. */
-  private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean, fields: ReadonlySet<string> | undefined): boolean {
+  private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean, fields: ReadonlySet<string> | undefined, recovered: boolean): boolean {
     let warnings: [string, number][] | undefined;
     let res: CompiledResult | undefined;
     try {
@@ -372,8 +448,8 @@ export class EvtxStream {
     if (warnings !== undefined) {
       for (const [message, at] of warnings) this.diag(EVTX_CODES.badValue, 'warning', `record ${recordId}: ${message}`, fileOffset + at, index, recordId);
     }
-    this.records++;
-    const rec = new CompiledRecord(recordId, r.u32At(off + 20), r.u32At(off + 16), fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
+    this.counted(recovered, fileOffset, index, off, recordId);
+    const rec = new (recovered ? RecoveredCompiledRecord : CompiledRecord)(recordId, r.u32At(off + 20), r.u32At(off + 16), fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
     try {
       this.onRecord(rec);
     } finally {

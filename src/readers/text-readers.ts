@@ -21,6 +21,7 @@ export function createReaderContext(file: string, opts: ReadOptions, sink: ReadS
     keepRaw: opts.keepRaw ?? true,
     maxRecordChars: opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
     fields: opts.fields !== undefined ? new Set(opts.fields) : undefined,
+    recover: opts.recover === true,
     counters,
     emit(e: WinEvent): void {
       counters.events++;

@@ -35,6 +35,15 @@ export interface ReadOptions {
    * parse the whole line anyway). Undefined = every field.
    */
   readonly fields?: readonly string[];
+  /**
+   * Also deliver events recovered from deleted or overwritten space (EVTX only:
+   * records left in a chunk's slack space after its free space offset, and
+   * records of chunks whose header is damaged). Such events carry
+   * `origin.recovered: true` and are reported one by one as
+   * `evtx.recovered-record` (info); a slack record that does not render is a
+   * warning, not an error. The text readers ignore it. Default false.
+   */
+  readonly recover?: boolean;
 }
 
 export interface ReadSink {
@@ -100,6 +109,8 @@ export interface ReaderContext {
   readonly maxRecordChars: number;
   /** `ReadOptions.fields` as a set; formats may ignore it. */
   readonly fields: ReadonlySet<string> | undefined;
+  /** `ReadOptions.recover`; formats without deleted space ignore it. */
+  readonly recover: boolean;
   readonly counters: FileCounters;
   /** Deliver one event (counts it). */
   emit(e: WinEvent): void;

@@ -433,3 +433,28 @@ export function writeEvtx(records: readonly WRecord[], opts: WFileOptions = {}):
   const next = (records.at(-1)?.id ?? 0) + 1;
   return cat([writeFileHeader(opts.headerChunkCount ?? chunks.length, next, opts.flags ?? 0), ...chunks]);
 }
+
+/* ----------------------------------------------------------- slack space */
+
+/**
+ * Recomputes the records CRC (512 to the free space offset) and the header CRC
+ * of chunk `n` of a whole file, after the test edited its bytes.
+ */
+export function fixChunkCrcs(file: Uint8Array, n: number): void {
+  const at = 4096 + n * CHUNK_SIZE;
+  const c = file.subarray(at, at + CHUNK_SIZE);
+  const v = new DataView(c.buffer, c.byteOffset, c.byteLength);
+  const free = Math.min(Math.max(v.getUint32(48, true), 512), c.length);
+  v.setUint32(52, crc32(c, 512, free), true);
+  v.setUint32(124, crc32Update(crc32(c, 0, 120), c, 128, 512), true);
+}
+
+/**
+ * Lowers (or moves) the free space offset of chunk `n` to chunk offset `offset`,
+ * CRCs kept valid: the records from there on sit in slack space, as records a
+ * chunk no longer counts do.
+ */
+export function setFreeSpace(file: Uint8Array, n: number, offset: number): void {
+  new DataView(file.buffer, file.byteOffset).setUint32(4096 + n * CHUNK_SIZE + 48, offset, true);
+  fixChunkCrcs(file, n);
+}

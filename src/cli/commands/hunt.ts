@@ -41,6 +41,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     report: { type: 'string' },
     'exchange-logs': { type: 'string' },
     jobs: { type: 'string' },
+    recover: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(HUNT_HELP);
@@ -91,6 +92,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
     exec: { timezone },
     ...(values['no-prefilter'] ? { noPrefilter: true } : {}),
     ...(values['rebuild-parents'] ? { rebuildParents: true } : {}),
+    ...(values.recover ? { recover: true } : {}),
     jobs,
     onDiagnostic: (d) => diags.read(d),
     onProgress: (b, e) => progress.update(b, e),
@@ -114,7 +116,7 @@ export async function huntCommand(argv: readonly string[], io: Io): Promise<Exit
   if (!Number.isFinite(windowMinutes) || windowMinutes <= 0) throw new UsageError(`--window must be a positive number of minutes (got "${values.window}")`);
   const contexts: (AlertContext | undefined)[] = values['no-context']
     ? result.alerts.map(() => undefined)
-    : await alertContexts(result.alerts, positionals, { windowSeconds: windowMinutes * 60 });
+    : await alertContexts(result.alerts, positionals, { windowSeconds: windowMinutes * 60, ...(values.recover ? { recover: true } : {}) });
   let exchange: ExchangeCheckSummary[] | undefined;
   if (values['exchange-logs'] !== undefined) {
     const review = await reviewExchangeLogs(values['exchange-logs']);

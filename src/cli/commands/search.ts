@@ -34,7 +34,7 @@ function tableFields(result: SearchResult): string[] {
 }
 
 export async function searchCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, jobs: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, jobs: { type: 'string' }, recover: { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(SEARCH_HELP);
     return EXIT.ok;
@@ -57,6 +57,7 @@ export async function searchCommand(argv: readonly string[], io: Io): Promise<Ex
     onDiagnostic: (d) => diags.read(d),
     onProgress: (b, e) => progress.update(b, e),
     ...(values['no-prefilter'] ? { noPrefilter: true } : {}),
+    ...(values.recover ? { recover: true } : {}),
     jobs,
   });
   progress.done();
