@@ -18,7 +18,7 @@
  * inside, a root other than a lone `<Event>`, an array value directly in `<Event>`) and records whose fast rendering
  * throws go the tree path, which then reports exactly what it reports today.
  */
-import { ByteReader } from './bytes.js';
+import { EVTX_CODES, EvtxError } from './errors.js';
 import { Instantiator, TOKENS, type ChunkContext, type TElement, type TNode, type TSubst, type TemplateValue, type ValueWarning } from './binxml.js';
 import { EventMapState, type EventMapResult } from './event.js';
 import { ARRAY_FLAG, escAttr, escText, scalarText, toXml, VALUE_TYPES, type XmlAttr, type XmlElement, type XmlNode } from './render.js';
@@ -438,68 +438,88 @@ export interface CompiledResult {
  * what is wrong. Value warnings go to `warn` (to be delivered only on success).
  */
 export function renderCompiled(ctx: ChunkContext, start: number, end: number, xml: boolean, warn: ValueWarning, fields?: ReadonlySet<string>): CompiledResult | undefined {
-  const inst = instanceOf(ctx, start, end);
-  if (inst === undefined) return undefined;
+  const compiled = instanceOf(ctx, start, end);
+  if (compiled === undefined) return undefined;
   const ins = new Instantiator(ctx, warn);
   const map = new EventMapState();
-  const text = new Writer(ins, inst.count, map, xml, xml ? undefined : fields).element(inst.compiled.root);
+  const text = new Writer(ins, VALUES.count, map, xml, xml ? undefined : fields).element(compiled.root);
   if (ins.nodes > ctx.maxNodes || ins.chars > ctx.maxChars) return undefined;
   return { xml: text, event: map.result() };
 }
 
+/** Bounds, as `ByteReader` reports them. */
+function outOfBounds(at: number, n: number, end: number): EvtxError {
+  return new EvtxError(EVTX_CODES.outOfBounds, at, `read of ${n} byte(s) at offset ${at} past the end (${end})`);
+}
+
 /**
- * The compiled template of the record BinXML at `[start, end)` and its number of
- * substitution values, whose type, chunk offset and size are then in
- * `VALUES.types`, `VALUES.ats`, `VALUES.sizes` (until the next call); undefined
- * when the record does not fit the fast path. May throw on malformed input.
+ * The compiled template of the record BinXML at `[start, end)`; its substitution
+ * values' count, types, chunk offsets and sizes are then in `VALUES` (until the
+ * next call). Undefined when the record does not fit the fast path. Throws on
+ * malformed input (the caller then goes the tree path, which reports it).
  */
-export function instanceOf(ctx: ChunkContext, start: number, end: number): { readonly compiled: CompiledTemplate; readonly count: number } | undefined {
+export function instanceOf(ctx: ChunkContext, start: number, end: number): CompiledTemplate | undefined {
   if (ctx.maxNestingDepth < 1) return undefined;
-  const r = new ByteReader(ctx.bytes, start, end);
+  const b = ctx.bytes;
+  if (end > b.length) end = b.length;
+  let pos = start;
   for (;;) {
-    if (r.pos >= r.end) return undefined;
-    const t = r.bytes[r.pos]!;
+    if (pos >= end) return undefined;
+    const t = b[pos]!;
     if (t === TOKENS.fragmentHeader) {
-      if (r.end - r.pos < 4) return undefined;
-      r.pos += 4;
+      if (end - pos < 4) return undefined;
+      pos += 4;
     } else if (t === TOKENS.templateInstance) {
-      r.pos++;
+      pos++;
       break;
     } else return undefined;
   }
-  // The template instance, read as `Parser.templateInstance` reads it, its values into the scratch arrays.
-  r.skip(1);
-  r.u32(); // template id
-  const defOffset = r.u32();
+  // The template instance, read as `Parser.templateInstance` reads it (unknown byte, template id, definition offset).
+  if (pos + 9 > end) throw outOfBounds(pos, 9, end);
+  const defOffset = u32(b, pos + 5);
+  pos += 9;
   const template = ctx.templateAt(defOffset, 0);
-  if (defOffset === r.pos) r.skip(24 + template.dataSize);
-  const count = r.u32();
-  if (count * 4 > r.remaining) return undefined;
+  if (defOffset === pos) {
+    if (pos + 24 + template.dataSize > end) throw outOfBounds(pos, 24 + template.dataSize, end);
+    pos += 24 + template.dataSize;
+  }
+  if (pos + 4 > end) throw outOfBounds(pos, 4, end);
+  const count = u32(b, pos);
+  pos += 4;
+  if (count * 4 > end - pos) return undefined;
   if (count > TYPES.length) grow(count);
-  for (let i = 0; i < count; i++) {
-    SIZES[i] = r.u16();
-    TYPES[i] = r.u8();
-    r.skip(1);
+  const types = TYPES;
+  const ats = ATS;
+  const sizes = SIZES;
+  for (let i = 0; i < count; i++, pos += 4) {
+    sizes[i] = b[pos]! | (b[pos + 1]! << 8);
+    types[i] = b[pos + 2]!;
   }
   for (let i = 0; i < count; i++) {
-    r.check(r.pos, SIZES[i]!);
-    ATS[i] = r.pos;
-    r.pos += SIZES[i]!;
+    const size = sizes[i]!;
+    if (pos + size > end) throw outOfBounds(pos, size, end);
+    ats[i] = pos;
+    pos += size;
   }
-  if (r.pos < r.end && r.bytes[r.pos] !== TOKENS.eof) return undefined;
+  if (pos < end && b[pos] !== TOKENS.eof) return undefined;
   const compiled = compiledOf(template.nodes);
   if (compiled === undefined) return undefined;
   // An array value directly in <Event> would repeat the root element: the tree path then.
   const rootSubsts = compiled.root.substs;
   for (let i = 0; i < rootSubsts.length; i++) {
     const x = rootSubsts[i]!.index;
-    if (x < count && (TYPES[x]! & ARRAY_FLAG) !== 0 && (TYPES[x]! & 0x7f) !== VALUE_TYPES.binXml) return undefined;
+    if (x < count && (types[x]! & ARRAY_FLAG) !== 0 && (types[x]! & 0x7f) !== VALUE_TYPES.binXml) return undefined;
   }
-  VALUES.types = TYPES;
-  VALUES.ats = ATS;
-  VALUES.sizes = SIZES;
-  return { compiled, count };
+  VALUES.types = types;
+  VALUES.ats = ats;
+  VALUES.sizes = sizes;
+  VALUES.count = count;
+  return compiled;
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
 /** The substitution values of the last `instanceOf` (the arrays are replaced when they grow). */
-export const VALUES = { types: TYPES, ats: ATS, sizes: SIZES };
+export const VALUES = { types: TYPES, ats: ATS, sizes: SIZES, count: 0 };

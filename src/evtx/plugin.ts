@@ -12,11 +12,12 @@
  * - `recover`: records recovered from slack space come with `origin.recovered`.
  */
 import type { WinEvent } from '../events/types.js';
-import type { ByteParser, ReadCode, ReaderContext } from '../readers/types.js';
+import type { ByteParser, ReadCode, ReaderContext, XmlLineSink } from '../readers/types.js';
 import type { EvtxDiagnostic } from './errors.js';
 import { mapEvent } from './event.js';
 import { EvtxStream, type EvtxReadOptions } from './reader.js';
 import { toXml } from './render.js';
+import { XmlLines } from './xml-bytes.js';
 
 function where(d: EvtxDiagnostic): string {
   const parts = [`file offset ${d.offset}`];
@@ -30,6 +31,7 @@ function where(d: EvtxDiagnostic): string {
  * @example FORMAT_READERS.evtx = { kind: 'bytes', open: (ctx) => createEvtxParser(ctx) }
  */
 export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {}): ByteParser {
+  if (ctx.xmlLines !== undefined) return createXmlLinesParser(ctx, ctx.xmlLines, opts);
   const filter = ctx.rawFilter;
   const needXml = ctx.keepRaw || filter !== undefined;
   const chunkTest = ctx.literals !== undefined && ctx.literals.length > 0 ? chunkLiteralTest(ctx.literals) : undefined;
@@ -64,6 +66,26 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
     push: (bytes) => stream.push(bytes),
     end: () => {
       stream.end();
+    },
+  };
+}
+
+/**
+ * Every record as its XML line, in UTF-8 bytes (`xml-bytes.ts`), to the caller's
+ * `xmlLines`: no WinEvent is built. Each record counts as an event.
+ */
+function createXmlLinesParser(ctx: ReaderContext, lines: XmlLineSink, opts: EvtxReadOptions): ByteParser {
+  const out = new XmlLines(lines);
+  const stream = new EvtxStream(
+    { ...(ctx.recover ? { recover: true } : {}), ...opts, xmlOut: out },
+    () => void ctx.counters.events++,
+    (d) => ctx.report(d.code as ReadCode, d.severity, `${d.message} (${where(d)})`),
+  );
+  return {
+    push: (bytes) => stream.push(bytes),
+    end: () => {
+      stream.end();
+      out.flush();
     },
   };
 }

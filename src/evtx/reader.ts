@@ -15,6 +15,7 @@ import { CHUNK_HEADER_SIZE, CHUNK_SIZE, MIN_RECORD_SIZE, RECORD_HEADER_SIZE, chu
 import { EVTX_CODES, EvtxError, type EvtxCode, type EvtxDiagnostic, type EvtxSeverity } from './errors.js';
 import { FILE_HEADER_BLOCK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type FileHeader } from './header.js';
 import { renderCompiled, type CompiledResult } from './compiled.js';
+import { writeXmlLine, type XmlLines } from './xml-bytes.js';
 import { mapEvent, type EventMapResult } from './event.js';
 import { fileTimeToIsoParts, toXml, type XmlElement } from './render.js';
 
@@ -47,6 +48,13 @@ export interface EvtxReadOptions extends BinXmlLimits {
    * (info); one that does not render is a warning, not an error. Default false.
    */
   readonly recover?: boolean;
+  /**
+   * Full rendering to bytes (`xml-bytes.ts`): every record's XML line goes to
+   * `xmlOut`, in file order, written from the bytes where the record fits and
+   * from the string path otherwise (`compiled` is then `{ xml: true }`). `onRecord`
+   * still sees each record; those written as bytes carry no `xml` and no `event`.
+   */
+  readonly xmlOut?: XmlLines;
 }
 
 /** One event record, rendered. */
@@ -62,8 +70,8 @@ export interface EvtxRecord {
   readonly root: XmlElement;
   /** With `compiled` and `xml`: `toXml(root)`. */
   readonly xml?: string | undefined;
-  /** With `compiled`: `mapEvent(root)`. */
-  readonly event?: EventMapResult;
+  /** With `compiled`: `mapEvent(root)` (undefined for records written as bytes with `xmlOut`). */
+  readonly event?: EventMapResult | undefined;
   /** With `recover`: true when the record was read from slack space or from a chunk with a damaged header (absent on other records). */
   readonly recovered?: boolean;
 }
@@ -114,7 +122,7 @@ class CompiledRecord implements EvtxRecord {
     private ctx: ChunkContext | undefined,
     private readonly start: number,
     private readonly end: number,
-    readonly event: EventMapResult,
+    readonly event: EventMapResult | undefined,
     readonly xml: string | undefined,
   ) {}
 
@@ -144,6 +152,8 @@ class RecoveredCompiledRecord extends CompiledRecord {
   readonly recovered = true;
 }
 
+const XML_TEXT = { xml: true } as const;
+
 /** Push-style EVTX reader. */
 export class EvtxStream {
   private readonly buf = new Uint8Array(CHUNK_SIZE);
@@ -164,11 +174,20 @@ export class EvtxStream {
   /** Parsed templates reused across chunks (bounded). */
   private readonly templateCache = new TemplateCache();
 
+  private readonly onRecord: RecordHandler;
+
   constructor(
     private readonly opts: EvtxReadOptions,
-    private readonly onRecord: RecordHandler,
+    onRecord: RecordHandler,
     private readonly onDiagnostic: DiagnosticHandler,
-  ) {}
+  ) {
+    const out = opts.xmlOut;
+    // Records that go the string path carry `xml`: written here, in order with the byte-written ones.
+    this.onRecord = out === undefined ? onRecord : (rec) => {
+      if (rec.xml !== undefined) out.line(rec.xml);
+      onRecord(rec);
+    };
+  }
 
   push(bytes: Uint8Array): void {
     let i = 0;
@@ -366,7 +385,13 @@ export class EvtxStream {
    * to be partly garbage.
    */
   private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, recovered = false): boolean {
-    const compiled = this.opts.compiled;
+    const out = this.opts.xmlOut;
+    if (out !== undefined && writeXmlLine(ctx, off + RECORD_HEADER_SIZE, off + size - 4, out)) {
+      this.counted(recovered, fileOffset, index, off, recordId);
+      this.deliverCompiled(new (recovered ? RecoveredCompiledRecord : CompiledRecord)(recordId, r.u32At(off + 20), r.u32At(off + 16), fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, undefined, undefined));
+      return true;
+    }
+    const compiled = out !== undefined ? XML_TEXT : this.opts.compiled;
     if (compiled !== undefined && this.compiledRecord(ctx, r, fileOffset, index, off, size, recordId, compiled.xml, compiled.xml ? undefined : compiled.fields, recovered)) return true;
     const failed = recovered ? 'warning' : 'error';
     const skipped = recovered ? 'recovered record skipped' : 'skipped';
@@ -450,12 +475,17 @@ export class EvtxStream {
     }
     this.counted(recovered, fileOffset, index, off, recordId);
     const rec = new (recovered ? RecoveredCompiledRecord : CompiledRecord)(recordId, r.u32At(off + 20), r.u32At(off + 16), fileOffset + off, index, ctx, off + RECORD_HEADER_SIZE, off + size - 4, res.event, xml ? res.xml : undefined);
+    this.deliverCompiled(rec);
+    return true;
+  }
+
+  /** Delivers a compiled record; its tree is not available once `onRecord` returns. */
+  private deliverCompiled(rec: CompiledRecord): void {
     try {
       this.onRecord(rec);
     } finally {
       rec.expire();
     }
-    return true;
   }
 }
 

@@ -26,9 +26,11 @@ export class XmlLines {
   pos = 0;
   /** Records written (by either path). */
   lines = 0;
+  /** Lines in the buffer. */
+  private pending = 0;
   constructor(
-    /** Receives a block of whole lines; the block is the receiver's (a copy). */
-    private readonly flushTo: (bytes: Uint8Array) => void,
+    /** Receives a block of `count` whole lines, valid only during the call (the buffer is reused: copy what you keep). */
+    private readonly flushTo: (bytes: Uint8Array, count: number) => void,
     private readonly highWater = 1 << 19,
   ) {
     this.buf = new Uint8Array(highWater * 2);
@@ -48,6 +50,7 @@ export class XmlLines {
   endLine(): void {
     this.room(1)[this.pos++] = 0x0a;
     this.lines++;
+    this.pending++;
     if (this.pos >= this.highWater) this.flush();
   }
 
@@ -61,8 +64,9 @@ export class XmlLines {
 
   flush(): void {
     if (this.pos > 0) {
-      this.flushTo(this.buf.slice(0, this.pos));
+      this.flushTo(this.buf.subarray(0, this.pos), this.pending);
       this.pos = 0;
+      this.pending = 0;
     }
   }
 }
@@ -95,55 +99,134 @@ for (let i = 0; i < 256; i++) {
   HEX_LO[i] = h.charCodeAt(1);
 }
 
-/* The byte form of a compiled element (cached per `CElem`). */
-interface BAttr {
-  /** ` name='` */
-  readonly prefix: Uint8Array;
-  /** Constant pieces (escaped for an attribute) and substitutions (with their `optional` flag). */
-  readonly pieces: readonly (Uint8Array | { readonly index: number; readonly optional: boolean })[];
-}
-interface BElem {
-  readonly k: 2;
-  /** `<name` plus its constant attributes (when all are constant). */
-  readonly head: Uint8Array;
-  /** `</name>` */
-  readonly close: Uint8Array;
-  readonly attrs: readonly BAttr[] | undefined;
-  readonly children: readonly BNode[];
-  readonly substs: readonly number[];
-  readonly fixed: { readonly bytes: Uint8Array; readonly nodes: number; readonly chars: number } | undefined;
-}
-interface BText {
-  readonly k: 0;
-  readonly bytes: Uint8Array;
+/*
+ * The byte form of a compiled template: a linear program. Constant XML (tags,
+ * constant attributes and text, whole constant subtrees) is merged into as few
+ * pieces as possible (`consts`, each a ready view); what depends on the values is an op:
+ *   CONST c            copy consts[c]
+ *   OPEN               the element's start tag (ending in `>`) was just written: remember where
+ *   CLOSE e f          an element whose content is only values: when nothing was written
+ *                      since OPEN, back over its `>` and copy consts[e] (`/>` and the constant
+ *                      that follows), else consts[f] (its end tag and the constant that follows)
+ *   TEXT i             value i as element text
+ *   ATTR c             start an attribute: remember the position, copy its ` name='`
+ *   APIECE c           a constant piece of the attribute
+ *   AVALUE i optional  value i in the attribute (an optional NULL alone drops the attribute)
+ *   AEND               `'`, or nothing and back to where the attribute started
+ * Nodes and characters the constant parts count (the tree path's counting) are summed once.
+ */
+const CONST = 0;
+const OPEN = 1;
+const CLOSE = 2;
+const TEXT = 3;
+const ATTR = 4;
+const APIECE = 5;
+const AVALUE = 6;
+const AEND = 7;
+
+interface Program {
+  readonly ops: Int32Array;
+  readonly consts: readonly Uint8Array[];
+  /** Elements and constant texts, and the characters of those texts. */
+  readonly nodes: number;
   readonly chars: number;
+  /** Deepest nesting of OPENs. */
+  readonly depth: number;
 }
-interface BSubst {
-  readonly k: 1;
-  readonly index: number;
-}
-type BNode = BText | BSubst | BElem;
 
-const byteForms = new WeakMap<CElem, BElem>();
+class ProgramBuilder {
+  private readonly ops: number[] = [];
+  private readonly consts: Uint8Array[] = [];
+  nodes = 0;
+  chars = 0;
+  private depth = 0;
+  private open = 0;
+  /** Constant text not yet emitted, and the end tag of a CLOSE waiting for it. */
+  private pending = '';
+  private close: string | undefined;
 
-function byteForm(e: CElem): BElem {
-  let b = byteForms.get(e);
-  if (b === undefined) {
-    b = {
-      k: 2,
-      head: bytesOf(e.open + e.staticAttrText),
-      close: bytesOf(e.close),
-      attrs: e.attrs?.map((a) => ({
-        prefix: bytesOf(a.prefix),
-        pieces: a.pieces.map((p) => (typeof p === 'string' ? bytesOf(escAttr(p)) : { index: p.index, optional: p.optional })),
-      })),
-      children: e.children.map((c: CNode): BNode => (c.k === 0 ? { k: 0, bytes: bytesOf(c.esc), chars: c.text.length } : c.k === 1 ? c : byteForm(c))),
-      substs: e.substs.map((s) => s.index),
-      fixed: e.fixed === undefined ? undefined : { bytes: bytesOf(e.fixed.xml), nodes: e.fixed.nodes, chars: e.fixed.chars },
-    };
-    byteForms.set(e, b);
+  private constIndex(text: string): number {
+    this.consts.push(bytesOf(text));
+    return this.consts.length - 1;
   }
-  return b;
+
+  constant(text: string): void {
+    this.pending += text;
+  }
+
+  /** Emits the pending constant (into the waiting CLOSE, or as a CONST), then `xs`. */
+  op(...xs: number[]): void {
+    if (this.close !== undefined) this.ops.push(CLOSE, this.constIndex('/>' + this.pending), this.constIndex(this.close + this.pending));
+    else if (this.pending !== '') this.ops.push(CONST, this.constIndex(this.pending));
+    this.close = undefined;
+    this.pending = '';
+    this.ops.push(...xs);
+  }
+
+  element(e: CElem): void {
+    this.nodes++;
+    if (e.fixed !== undefined) {
+      this.nodes += e.fixed.nodes - 1;
+      this.chars += e.fixed.chars;
+      this.constant(e.fixed.xml);
+      return;
+    }
+    if (e.attrs === undefined) this.constant(e.open + e.staticAttrText);
+    else {
+      this.constant(e.open);
+      for (const a of e.attrs) {
+        this.op(ATTR, this.constIndex(a.prefix));
+        for (const piece of a.pieces) {
+          if (typeof piece === 'string') this.op(APIECE, this.constIndex(escAttr(piece)));
+          else this.op(AVALUE, piece.index, piece.optional ? 1 : 0);
+        }
+        this.op(AEND);
+      }
+    }
+    const kids = e.children;
+    if (kids.length === 0) {
+      this.constant('/>');
+      return;
+    }
+    // Only values inside: empty or not is known when the record is written.
+    const onlyValues = kids.every((c) => c.k === 1);
+    this.constant('>');
+    if (onlyValues) {
+      this.op(OPEN);
+      this.open++;
+      this.depth = Math.max(this.depth, this.open);
+    }
+    for (const c of kids) {
+      if (c.k === 0) {
+        this.nodes++;
+        this.chars += c.text.length;
+        this.constant(c.esc);
+      } else if (c.k === 1) this.op(TEXT, c.index);
+      else this.element(c);
+    }
+    if (onlyValues) {
+      this.op();
+      this.close = e.close;
+      this.open--;
+    } else this.constant(e.close);
+  }
+
+  build(): Program {
+    this.op();
+    return { ops: Int32Array.from(this.ops), consts: this.consts, nodes: this.nodes, chars: this.chars, depth: this.depth };
+  }
+}
+
+const programs = new WeakMap<CElem, Program>();
+
+function programOf(root: CElem): Program {
+  let p = programs.get(root);
+  if (p === undefined) {
+    const b = new ProgramBuilder();
+    b.element(root);
+    programs.set(root, (p = b.build()));
+  }
+  return p;
 }
 
 /** Thrown inside the byte writer: the record goes the string path. */
@@ -168,7 +251,7 @@ class ByteWriter {
     const out = this.out;
     const buf = out.room(n);
     let p = out.pos;
-    if (n < 24) for (let i = 0; i < n; i++) buf[p++] = src[i]!;
+    if (n < 16) for (let i = 0; i < n; i++) buf[p++] = src[i]!;
     else {
       buf.set(src, p);
       p += n;
@@ -216,6 +299,12 @@ class ByteWriter {
         return size === 4 ? this.decimal((b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0) : this.ascii(i);
       case VALUE_TYPES.guid:
         return size === 16 ? this.guid(b, at) : this.ascii(i);
+      case VALUE_TYPES.fileTime:
+        return size === 8 ? this.fileTime(u32(b, at + 4), u32(b, at), i) : this.ascii(i);
+      case VALUE_TYPES.hexInt64:
+        return size === 8 ? this.hex(u32(b, at + 4), u32(b, at)) : this.ascii(i);
+      case VALUE_TYPES.hexInt32:
+        return size === 4 ? this.hex(0, u32(b, at)) : this.ascii(i);
       default:
         return this.ascii(i);
     }
@@ -253,6 +342,58 @@ class ByteWriter {
       x = (x - d) / 10;
     }
     return digits;
+  }
+
+  /** `0x` and the lower-case hex of `hi × 2³² + lo`, no padding (as `u64Text(…, 16)`). */
+  private hex(hi: number, lo: number): number {
+    const out = this.out;
+    const buf = out.room(18);
+    let p = out.pos;
+    buf[p++] = 0x30;
+    buf[p++] = 0x78;
+    let digits = 8;
+    if (hi !== 0) {
+      let d = 1;
+      while (d < 8 && hi >>> (4 * d) !== 0) d++;
+      for (let k = d - 1; k >= 0; k--) buf[p++] = HEX_LOWER[(hi >>> (4 * k)) & 15]!;
+      digits += d;
+    } else {
+      digits = 1;
+      while (digits < 8 && lo >>> (4 * digits) !== 0) digits++;
+    }
+    for (let k = (hi !== 0 ? 8 : digits) - 1; k >= 0; k--) buf[p++] = HEX_LOWER[(lo >>> (4 * k)) & 15]!;
+    out.pos = p;
+    return digits + 2;
+  }
+
+  /* The `YYYY-MM-DDTHH:MM:SS.` of the last FILETIME's second (events come in time order, so most share it). */
+  private ftSecs = NaN;
+  private readonly ftPrefix = new Uint8Array(24);
+  private ftLen = 0;
+
+  /** A FILETIME `hi × 2³² + lo` as `fileTimeToIsoParts` writes it, without a string (value `i` for the rare dates it leaves to it). */
+  private fileTime(hi: number, lo: number, i: number): number {
+    if (hi >= 0x40000000) return this.ascii(i);
+    const rest = hi * 4967296 + lo;
+    const frac = rest % 10_000_000;
+    const secs = hi * 429 + (rest - frac) / 10_000_000;
+    if (secs !== this.ftSecs) {
+      this.ftLen = isoSecondsPrefix(secs - 11644473600, this.ftPrefix);
+      this.ftSecs = secs;
+    }
+    const n = this.ftLen;
+    const out = this.out;
+    const buf = out.room(n + 10);
+    let p = out.pos;
+    const pre = this.ftPrefix;
+    for (let k = 0; k < n; k++) buf[p++] = pre[k]!;
+    for (let k = 6, f = frac; k >= 0; k--, f = (f - (f % 10)) / 10) buf[p + k] = 48 + (f % 10);
+    p += 7;
+    buf[p++] = 0x30;
+    buf[p++] = 0x30;
+    buf[p++] = 0x5a; // Z
+    out.pos = p;
+    return n + 10;
   }
 
   private guid(b: Uint8Array, at: number): number {
@@ -335,83 +476,132 @@ class ByteWriter {
     out.pos = p;
   }
 
-  element(e: BElem): void {
+  /** Runs a template's program (see `Program`). */
+  run(prog: Program): void {
+    const ops = prog.ops;
+    const consts = prog.consts;
     const out = this.out;
-    const fixed = e.fixed;
-    if (fixed !== undefined) {
-      this.nodes += fixed.nodes;
-      this.chars += fixed.chars;
-      this.put(fixed.bytes);
-      return;
-    }
-    // A direct array substitution would repeat the element: the string path.
-    const substs = e.substs;
-    for (let i = 0; i < substs.length; i++) {
-      const type = this.type(substs[i]!);
-      if (type >= 0 && (type & ARRAY_FLAG) !== 0 && (type & 0x7f) !== VALUE_TYPES.binXml) throw FALLBACK;
-    }
-    this.put(e.head);
-    const attrs = e.attrs;
-    if (attrs !== undefined) {
-      for (let i = 0; i < attrs.length; i++) {
-        const a = attrs[i]!;
-        const start = out.pos;
-        this.put(a.prefix);
-        const pieces = a.pieces;
-        let present = pieces.length === 0;
-        for (let j = 0; j < pieces.length; j++) {
-          const piece = pieces[j]!;
-          if (piece instanceof Uint8Array) {
-            this.put(piece);
-            present = true;
-            continue;
+    const marks = this.marks.length >= prog.depth ? this.marks : (this.marks = new Int32Array(prog.depth * 2));
+    let open = 0;
+    let attrStart = 0;
+    let present = false;
+    this.nodes = prog.nodes;
+    this.chars = prog.chars;
+    for (let pc = 0; pc < ops.length; ) {
+      switch (ops[pc]!) {
+        case CONST:
+          this.put(consts[ops[pc + 1]!]!);
+          pc += 2;
+          break;
+        case OPEN:
+          marks[open++] = out.pos - 1;
+          pc += 1;
+          break;
+        case CLOSE: {
+          const mark = marks[--open]!;
+          if (out.pos === mark + 1) {
+            out.pos = mark;
+            this.put(consts[ops[pc + 1]!]!);
+          } else this.put(consts[ops[pc + 2]!]!);
+          pc += 3;
+          break;
+        }
+        case TEXT: {
+          const i = ops[pc + 1]!;
+          const type = this.type(i);
+          if (type > VALUE_TYPES.null) {
+            // An array value would repeat its element, a BinXML value is a tree: the string path.
+            if (type === VALUE_TYPES.binXml || (type & ARRAY_FLAG) !== 0) throw FALLBACK;
+            this.counted(this.value(i, TEXT_ESC));
           }
-          const type = this.type(piece.index);
+          pc += 2;
+          break;
+        }
+        case ATTR:
+          attrStart = out.pos;
+          // An attribute with no pieces at all is present (`name=''`).
+          present = ops[pc + 2] === AEND;
+          this.put(consts[ops[pc + 1]!]!);
+          pc += 2;
+          break;
+        case APIECE:
+          this.put(consts[ops[pc + 1]!]!);
+          present = true;
+          pc += 2;
+          break;
+        case AVALUE: {
+          const i = ops[pc + 1]!;
+          const type = this.type(i);
           // An optional substitution with no value removes the attribute (`<Security/>` without UserID).
           if (type <= VALUE_TYPES.null) {
-            if (!piece.optional) present = true;
-            continue;
+            if (ops[pc + 2] === 0) present = true;
+          } else {
+            present = true;
+            if ((type & ARRAY_FLAG) !== 0) throw FALLBACK;
+            if (type !== VALUE_TYPES.binXml) this.value(i, ATTR_ESC);
           }
-          present = true;
-          if ((type & 0x7f) === VALUE_TYPES.binXml) continue;
-          if ((type & ARRAY_FLAG) !== 0) throw FALLBACK;
-          this.value(piece.index, ATTR_ESC);
+          pc += 3;
+          break;
         }
-        if (present) this.put(QUOTE);
-        else out.pos = start;
+        default: // AEND
+          if (present) this.put(QUOTE);
+          else out.pos = attrStart;
+          pc += 1;
       }
     }
-    const mark = out.pos;
-    this.put(GT);
-    this.nodes++;
-    const kids = e.children;
-    for (let k = 0; k < kids.length; k++) {
-      const c = kids[k]!;
-      if (c.k === 0) {
-        this.nodes++;
-        this.chars += c.chars;
-        this.put(c.bytes);
-      } else if (c.k === 2) {
-        this.element(c);
-      } else {
-        const type = this.type(c.index);
-        if (type <= VALUE_TYPES.null) continue;
-        if (type === VALUE_TYPES.binXml || (type & ARRAY_FLAG) !== 0) throw FALLBACK;
-        this.counted(this.value(c.index, TEXT_ESC));
-      }
-    }
-    if (this.nodes > this.maxNodes || this.chars > this.maxChars) throw FALLBACK;
-    if (out.pos === mark + 1) {
-      out.pos = mark;
-      this.put(EMPTY_END);
-    } else this.put(e.close);
   }
+
+  private marks = new Int32Array(16);
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
+const HEX_LOWER = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * Writes `YYYY-MM-DDTHH:MM:SS.` of `unix` seconds (UTC, years 1601–30827) into `out`
+ * and returns its length: the proleptic Gregorian date from the day count (H. Hinnant's
+ * `civil_from_days`), as `Date`'s UTC fields give it.
+ * @example isoSecondsPrefix(0, buf) === 20 // 1970-01-01T00:00:00.
+ */
+export function isoSecondsPrefix(unix: number, out: Uint8Array): number {
+  const days = Math.floor(unix / 86400);
+  let sod = unix - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  let p = 0;
+  const digits = year >= 10000 ? 5 : 4;
+  for (let k = digits - 1, y = year; k >= 0; k--, y = Math.floor(y / 10)) out[p + k] = 48 + (y % 10);
+  p += digits;
+  const two = (v: number, sep: number): void => {
+    out[p++] = 48 + Math.floor(v / 10);
+    out[p++] = 48 + (v % 10);
+    out[p++] = sep;
+  };
+  out[p++] = 0x2d;
+  two(month, 0x2d);
+  two(day, 0x54); // T
+  const h = Math.floor(sod / 3600);
+  sod -= h * 3600;
+  const mi = Math.floor(sod / 60);
+  two(h, 0x3a);
+  two(mi, 0x3a);
+  two(sod - mi * 60, 0x2e);
+  return p;
 }
 
 /** GUID bytes in Windows' text order; -1 is a dash. */
 const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
 const QUOTE = bytesOf("'");
-const GT = bytesOf('>');
 const EMPTY_END = bytesOf('/>');
 
 const writers = new WeakMap<XmlLines, ByteWriter>();
@@ -424,8 +614,8 @@ const writers = new WeakMap<XmlLines, ByteWriter>();
 export function writeXmlLine(ctx: ChunkContext, start: number, end: number, out: XmlLines): boolean {
   const mark = out.pos;
   try {
-    const inst = instanceOf(ctx, start, end);
-    if (inst === undefined) return false;
+    const compiled = instanceOf(ctx, start, end);
+    if (compiled === undefined) return false;
     let w = writers.get(out);
     if (w === undefined) writers.set(out, (w = new ByteWriter(out)));
     w.nodes = 0;
@@ -433,12 +623,13 @@ export function writeXmlLine(ctx: ChunkContext, start: number, end: number, out:
     w.types = VALUES.types;
     w.ats = VALUES.ats;
     w.sizes = VALUES.sizes;
-    w.count = inst.count;
+    w.count = VALUES.count;
     w.maxNodes = ctx.maxNodes;
     w.maxChars = ctx.maxChars;
     w.b = ctx.bytes;
     w.reader = ctx.all;
-    w.element(byteForm(inst.compiled.root));
+    w.run(programOf(compiled.root));
+    if (w.nodes > w.maxNodes || w.chars > w.maxChars) throw FALLBACK;
   } catch {
     out.pos = mark;
     return false;

@@ -3,13 +3,17 @@
  * `FileReadSession` per file. The only reader module that imports `node:*`.
  */
 import { isAscii } from 'node:buffer';
-import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { useHostCrc32 } from '../evtx/crc32.js';
 import type { FormatRegistry } from './registry.js';
 import { FileReadSession, type ChunkDecoder, type DecoderFactory } from './session.js';
 import { READ_CODES, type FileSummary, type ReadOptions, type ReadSink, type ReadSummary } from './types.js';
+
+// EVTX checks a CRC-32 over every chunk: Node's native one is several times faster than the portable code.
+useHostCrc32(zlibCrc32);
 
 /** Read size: large enough that per-chunk overhead disappears, small enough to stay in cache. */
 const CHUNK_BYTES = 1 << 20;
@@ -111,9 +115,31 @@ export async function readPaths(paths: readonly string[], opts: ReadOptions, sin
     if (session.failed) failedFiles++;
   };
 
-  const readFile = (file: string): Promise<void> => {
-    const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-    return readStream(file, stream, () => stream.destroy());
+  // Files are read into one reused buffer (5× faster than a read stream's fresh buffer per read):
+  // the session and every parser consume a pushed chunk before `push` returns.
+  let buffer: Buffer | undefined;
+  const readFile = async (file: string): Promise<void> => {
+    let fh: FileHandle;
+    try {
+      fh = await open(file, 'r');
+    } catch (e) {
+      failPath(file, READ_CODES.unreadable, `cannot open: ${(e as Error).message}`);
+      return;
+    }
+    const buf = (buffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    let stop = false;
+    const chunks = async function* (): AsyncGenerator<Buffer> {
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0 || stop) return;
+        yield buf.subarray(0, bytesRead);
+      }
+    };
+    try {
+      await readStream(file, chunks(), () => void (stop = true));
+    } finally {
+      await fh.close();
+    }
   };
 
   const failPath = (file: string, code: typeof READ_CODES.notFound | typeof READ_CODES.unreadable, message: string): void => {

@@ -113,8 +113,9 @@ export class FileReadSession {
       this.feed(this.active, chunk);
       return true;
     }
-    this.head.push(chunk);
     this.headBytes += chunk.length;
+    // A chunk kept past `push` is copied: callers may reuse their buffer once `push` returns.
+    this.head.push(this.headBytes >= SNIFF_BYTES ? chunk : chunk.slice());
     if (this.headBytes >= SNIFF_BYTES) this.start();
     return !this.rejected;
   }

@@ -22,6 +22,7 @@ export function createReaderContext(file: string, opts: ReadOptions, sink: ReadS
     maxRecordChars: opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS,
     fields: opts.fields !== undefined ? new Set(opts.fields) : undefined,
     recover: opts.recover === true,
+    xmlLines: opts.rawFilter === undefined ? opts.xmlLines : undefined,
     counters,
     emit(e: WinEvent): void {
       counters.events++;

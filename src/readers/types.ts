@@ -44,7 +44,19 @@ export interface ReadOptions {
    * warning, not an error. The text readers ignore it. Default false.
    */
   readonly recover?: boolean;
+  /**
+   * The caller wants each event only as its XML line (`spelunk dump --format xml`).
+   * A format that renders XML itself (EVTX) may then write its events here, as
+   * UTF-8 lines (one event each, CR and LF inside values as `&#13;` `&#10;`), in
+   * file order, in blocks of whole lines (each valid only during the call: the
+   * buffer is reused), instead of passing them to the sink's
+   * `event`; they still count as events. Other formats ignore it. Not with `rawFilter`.
+   */
+  readonly xmlLines?: XmlLineSink;
 }
+
+/** Receives `count` whole XML lines as UTF-8 bytes, valid only during the call (see `ReadOptions.xmlLines`). */
+export type XmlLineSink = (lines: Uint8Array, count: number) => void;
 
 export interface ReadSink {
   event(e: WinEvent): void; // called synchronously, in file order
@@ -109,6 +121,8 @@ export interface ReaderContext {
   readonly maxRecordChars: number;
   /** `ReadOptions.fields` as a set; formats may ignore it. */
   readonly fields: ReadonlySet<string> | undefined;
+  /** `ReadOptions.xmlLines` (undefined with a `rawFilter`). */
+  readonly xmlLines: XmlLineSink | undefined;
   /** `ReadOptions.recover`; formats without deleted space ignore it. */
   readonly recover: boolean;
   readonly counters: FileCounters;
@@ -124,7 +138,11 @@ export interface TextParser {
   end(): void;
 }
 
-/** Receives raw bytes in file order (for binary containers such as EVTX). */
+/**
+ * Receives raw bytes in file order (for binary containers such as EVTX). The
+ * bytes are only valid during `push`: the file layer reuses its buffer, so a
+ * parser copies what it keeps.
+ */
 export interface ByteParser {
   push(bytes: Uint8Array): void;
   end(): void;

@@ -11,9 +11,16 @@ import { createProgress } from '../progress.js';
 const DUMP_FORMATS = ['xml', 'json', 'jsonl'] as const;
 type DumpFormat = (typeof DUMP_FORMATS)[number];
 
-/** The event's XML: the text it was read as when that was XML (EVTX records render to XML too), else rendered. */
-function xmlOf(e: WinEvent): string {
-  return e.raw !== undefined && e.raw.startsWith('<Event') ? e.raw.replace(/\r?\n\s*/g, '') : toXmlLine(e);
+/**
+ * The event's XML on one line: the text it was read as when that was XML (EVTX
+ * records render to XML too), else rendered. Line breaks between tags (Event
+ * Viewer's indentation) are dropped; those inside values are written as `&#13;`
+ * and `&#10;`, as EVTX records are (`ReadOptions.xmlLines`), so nothing is lost.
+ */
+export function xmlOf(e: WinEvent): string {
+  if (e.raw === undefined || !e.raw.startsWith('<Event')) return toXmlLine(e);
+  const s = e.raw.replace(/>[ \t]*\r?\n\s*</g, '><');
+  return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace(/\r/g, '&#13;').replace(/\n/g, '&#10;');
 }
 
 export async function dumpCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -34,7 +41,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
   if (!(DUMP_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DUMP_FORMATS.join(', ')} (got "${format}")`);
   const jobs = parseJobs(values.jobs);
   if (typeof jobs === 'string') throw new UsageError(jobs);
-  const out: { write(s: string): unknown; end?(): unknown } = values.output !== undefined ? createWriteStream(values.output) : io.stdout;
+  const out: { write(s: string | Uint8Array): unknown; end?(): unknown } = values.output !== undefined ? createWriteStream(values.output) : io.stdout;
   const diags = new DiagnosticPrinter(io);
   const progress = createProgress(io.stderr, !values.quiet);
   const started = performance.now();
@@ -66,7 +73,16 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
     diagnostic: (d) => diags.read(d),
     progress: (b) => progress.update(b, n),
   };
-  const read = await readPathsParallel(positionals, { keepRaw: true }, sink, { jobs });
+  // EVTX records are written as XML bytes straight from the file, with no event built (`ReadOptions.xmlLines`).
+  const xmlLines =
+    format === 'xml'
+      ? (lines: Uint8Array, count: number): void => {
+          flush(true);
+          out.write(Buffer.from(lines)); // a copy: the block's buffer is reused
+          n += count;
+        }
+      : undefined;
+  const read = await readPathsParallel(positionals, { keepRaw: true, ...(xmlLines !== undefined ? { xmlLines } : {}) }, sink, { jobs });
   if (format === 'json') pending += (n > 0 ? '\n' : '') + ']\n';
   flush(true);
   progress.done();
