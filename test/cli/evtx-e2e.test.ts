@@ -4,6 +4,7 @@
  * back as XML and JSON.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,35 @@ describe('EVTX input end to end', () => {
       assert.deepEqual({ ...p.system, timeCreated: nineDigits(p.system.timeCreated) }, { ...w.system, timeCreated: nineDigits(w.system.timeCreated) });
       assert.deepEqual(p.data, w.data);
     });
+  });
+
+  it('dump writes the same XML to --output, to a real pipe, and with text inputs around the EVTX file, in order', async () => {
+    const r = await cli('dump', evtx, '--quiet');
+    const file = join(mkdtempSync(join(tmpdir(), 'spelunk-out-')), 'out.xml');
+    const o = await cli('dump', evtx, '--quiet', '--output', file);
+    assert.equal(o.code, 0, o.err);
+    assert.equal(o.out, '');
+    assert.equal(readFileSync(file, 'utf8'), r.out);
+    // A child process: stdout is a pipe, written without copies (synchronous on Linux).
+    const child = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'spelunk.js'), 'dump', evtx, '--quiet'], { maxBuffer: 1 << 26 });
+    assert.equal(child.status, 0, String(child.stderr));
+    assert.equal(String(child.stdout), r.out);
+    // XML lines before and after the EVTX file (folder order): every event once, in order.
+    const mixed = mkdtempSync(join(tmpdir(), 'spelunk-mixed-'));
+    const xml = readFileSync(XML, 'utf8');
+    writeFileSync(join(mixed, 'a.xml'), xml);
+    writeFileSync(join(mixed, 'b.evtx'), readFileSync(evtx));
+    writeFileSync(join(mixed, 'c.xml'), xml);
+    const m = await cli('dump', mixed, '--quiet');
+    const lines = m.out.trim().split('\n');
+    assert.equal(lines.length, 60);
+    const ids = lines.map((l) => /<EventRecordID>(\d+)</.exec(l)?.[1]);
+    assert.deepEqual(ids.slice(20, 40), ids.slice(0, 20));
+    assert.deepEqual(ids.slice(40), ids.slice(0, 20));
+    assert.deepEqual(lines.slice(20, 40), r.out.trim().split('\n'));
+    const bad = await cli('dump', evtx, '--output', join(mixed, 'no', 'such', 'dir', 'x.xml'));
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /cannot write .*x\.xml/);
   });
 
   it('dump --format jsonl gives the EVTX-tools JSON shape with file and record_id', async () => {

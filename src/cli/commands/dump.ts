@@ -3,7 +3,7 @@ import { toEvtxJson, toXmlLine } from '../../events/render.js';
 import type { WinEvent } from '../../events/types.js';
 import { parseJobs, readPathsParallel } from '../../engine/parallel.js';
 import type { ReadSink } from '../../readers/index.js';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { DiagnosticPrinter, EXIT, UsageError, inputFailed, parseCommandArgs, summaryLine, type ExitCode, type Io } from '../common.js';
 import { DUMP_HELP } from '../help.js';
 import { createProgress } from '../progress.js';
@@ -21,6 +21,35 @@ export function xmlOf(e: WinEvent): string {
   if (e.raw === undefined || !e.raw.startsWith('<Event')) return toXmlLine(e);
   const s = e.raw.replace(/>[ \t]*\r?\n\s*</g, '><');
   return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace(/\r/g, '&#13;').replace(/\n/g, '&#10;');
+}
+
+/** Where dump writes. `sync`: a write is complete when `write` returns, so a reused buffer may be written without a copy. */
+interface Output {
+  readonly sync: boolean;
+  write(data: string | Uint8Array): void;
+  close(): void;
+}
+
+function openOutput(path: string | undefined, io: Io): Output {
+  if (path === undefined) {
+    // Node writes process.stdout synchronously on Linux, to files, pipes, sockets and terminals alike ("A note on process I/O").
+    const sync = io.stdout === process.stdout && process.platform === 'linux';
+    return { sync, write: (d) => void io.stdout.write(d), close: () => {} };
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+  return {
+    sync: true,
+    write: (d) => {
+      const b = typeof d === 'string' ? Buffer.from(d) : d;
+      for (let off = 0; off < b.length; ) off += writeSync(fd, b, off);
+    },
+    close: () => closeSync(fd),
+  };
 }
 
 export async function dumpCommand(argv: readonly string[], io: Io): Promise<ExitCode> {
@@ -41,7 +70,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
   if (!(DUMP_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DUMP_FORMATS.join(', ')} (got "${format}")`);
   const jobs = parseJobs(values.jobs);
   if (typeof jobs === 'string') throw new UsageError(jobs);
-  const out: { write(s: string | Uint8Array): unknown; end?(): unknown } = values.output !== undefined ? createWriteStream(values.output) : io.stdout;
+  const out = openOutput(values.output, io);
   const diags = new DiagnosticPrinter(io);
   const progress = createProgress(io.stderr, !values.quiet);
   const started = performance.now();
@@ -78,7 +107,8 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
     format === 'xml'
       ? (lines: Uint8Array, count: number): void => {
           flush(true);
-          out.write(Buffer.from(lines)); // a copy: the block's buffer is reused
+          // The block's buffer is reused once this returns: written as it is only when the write completes now.
+          out.write(out.sync ? lines : Buffer.from(lines));
           n += count;
         }
       : undefined;
@@ -87,7 +117,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
   flush(true);
   progress.done();
   diags.finish();
-  if (values.output !== undefined) await new Promise<void>((resolve) => (out as NodeJS.WritableStream).end(() => resolve()));
+  out.close();
   if (!values.quiet) io.stderr.write(summaryLine(read, `${n} events written`, (performance.now() - started) / 1000));
   return inputFailed(read) ? EXIT.partial : EXIT.ok;
 }
