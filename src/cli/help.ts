@@ -187,9 +187,12 @@ JSON lines): as XML the way Windows renders an event, or as JSON in the shape
 other EVTX tools write ({"Event": {"#attributes": ..., "System": ..., "EventData": ...}}).
 
 Options:
-  --format FMT        xml (default: one <Event> per line), json (an array), or jsonl
-                      (one event per line, with "file" and "record_id")
+  --format FMT        xml (default: one <Event> per line; line breaks inside values
+                      as &#13; and &#10;), json (an array), or jsonl (one event per
+                      line, with "file" and "record_id")
   --output FILE       write to FILE instead of stdout
+  --recover           also print EVTX records left in slack space (deleted or
+                      overwritten); each is reported as evtx.recovered-record
   --jobs N            read up to N files at once in worker threads (default 1; auto =
                       one per CPU, at most one per input file). Same output for any N;
                       one file is never split across threads

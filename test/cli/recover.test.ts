@@ -96,7 +96,24 @@ describe('--recover', () => {
     assert.deepEqual(await run('--jobs', '2'), plain);
   });
 
-  it('is in the help of hunt and search', async () => {
-    for (const cmd of ['hunt', 'search']) assert.match((await cli(cmd, '--help')).out, /--recover/);
+  it('dump prints the recovered records only with --recover, XML (bytes) and JSON alike', async () => {
+    const lines = (out: string) => out.trim().split('\n').filter((l) => l !== '');
+    for (const format of ['xml', 'jsonl']) {
+      const without = await cli('dump', evtx, '--format', format, '--quiet');
+      const withIt = await cli('dump', evtx, '--format', format, '--quiet', '--recover');
+      assert.equal(without.code, 0, without.err);
+      assert.equal(lines(without.out).length, 1, format);
+      assert.equal(lines(withIt.out).length, 20, format);
+    }
+    const xml = lines((await cli('dump', evtx, '--quiet', '--recover')).out);
+    const fromLines = lines((await cli('dump', XML, '--quiet')).out);
+    assert.deepEqual(
+      xml.map((l) => /<EventRecordID>(\d+)</.exec(l)?.[1]),
+      fromLines.map((l) => /<EventRecordID>(\d+)</.exec(l)?.[1]),
+    );
+  });
+
+  it('is in the help of hunt, search and dump', async () => {
+    for (const cmd of ['hunt', 'search', 'dump']) assert.match((await cli(cmd, '--help')).out, /--recover/);
   });
 });

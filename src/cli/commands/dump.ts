@@ -60,6 +60,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
     debug: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     jobs: { type: 'string' },
+    recover: { type: 'boolean' },
   });
   if (values.help) {
     io.stdout.write(DUMP_HELP);
@@ -112,7 +113,7 @@ export async function dumpCommand(argv: readonly string[], io: Io): Promise<Exit
           n += count;
         }
       : undefined;
-  const read = await readPathsParallel(positionals, { keepRaw: true, ...(xmlLines !== undefined ? { xmlLines } : {}) }, sink, { jobs });
+  const read = await readPathsParallel(positionals, { keepRaw: true, ...(xmlLines !== undefined ? { xmlLines } : {}), ...(values.recover ? { recover: true } : {}) }, sink, { jobs });
   if (format === 'json') pending += (n > 0 ? '\n' : '') + ']\n';
   flush(true);
   progress.done();
