@@ -4,7 +4,7 @@
  * structured clone: plain objects only, no functions.
  */
 import type { ReadDiagnostic, WinEvent } from '../events/types.js';
-import type { ReadSummary } from '../readers/index.js';
+import type { EvtxPart, EvtxPartResult, ReadSummary } from '../readers/index.js';
 
 /** Given once to each worker (`workerData`). */
 export interface WorkerInit {
@@ -24,10 +24,13 @@ export interface WorkerInit {
   readonly pending: SharedArrayBuffer;
 }
 
-/** Main → worker: read this file (one at a time; the next comes after `done`). */
+/** Main → worker: read this file, or this part of an EVTX file (one at a time; the next comes after `done` or `part`). */
 export interface FileJob {
+  /** The unit of work: a whole file or one part. */
   readonly seq: number;
   readonly path: string;
+  /** Only this chunk range of a large EVTX file (`readEvtxPart`). */
+  readonly part?: EvtxPart;
 }
 
 /** A diagnostic in a batch, in its place among the events. */
@@ -41,6 +44,7 @@ export type WorkerMessage =
   | { readonly t: 'batch'; readonly seq: number; readonly items: BatchItem[] }
   | { readonly t: 'progress'; readonly seq: number; readonly bytes: number }
   | { readonly t: 'done'; readonly seq: number; readonly summary: ReadSummary }
+  | { readonly t: 'part'; readonly seq: number; readonly result: EvtxPartResult }
   | { readonly t: 'error'; readonly seq: number; readonly message: string; readonly stack?: string };
 
 export function isDiag(item: BatchItem): item is DiagItem {

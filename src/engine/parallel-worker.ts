@@ -1,13 +1,15 @@
 /**
  * Worker thread entry for `readPathsParallel`: reads whole files it is given
- * (decoding, EVTX, the literal pre-filter) and sends the surviving events and
+ * (decoding, EVTX, the literal pre-filter), or one part (a chunk range) of a
+ * large EVTX file (`readEvtxPart`), and sends the surviving events and
  * the diagnostics, in file order, in batches. It blocks (Atomics.wait) while
  * the main thread holds `maxPending` of its batches unforwarded, which bounds
  * memory when a later file is read faster than an earlier one is consumed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readPaths, type ReadOptions } from '../readers/index.js';
+import { readEvtxPart, readPaths, type ReadOptions } from '../readers/index.js';
 import { compileLiteralTest } from '../spl/engine/literals.js';
+import type { ReadDiagnostic, WinEvent } from '../events/types.js';
 import type { BatchItem, FileJob, WorkerInit, WorkerMessage } from './parallel-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -29,7 +31,7 @@ port.on('message', (job: FileJob) => {
 });
 
 async function readOne(job: FileJob): Promise<void> {
-  const { seq, path } = job;
+  const { seq, path, part } = job;
   let items: BatchItem[] = [];
   const send = (): void => {
     if (items.length === 0) return;
@@ -42,20 +44,28 @@ async function readOne(job: FileJob): Promise<void> {
     post({ t: 'batch', seq, items });
     items = [];
   };
+  const sink = {
+    event(e: WinEvent): void {
+      items.push(e);
+      if (items.length >= init.batchSize) send();
+    },
+    diagnostic(d: ReadDiagnostic): void {
+      items.push({ diag: d });
+      if (items.length >= init.batchSize) send();
+    },
+    progress(bytes: number): void {
+      post({ t: 'progress', seq, bytes });
+    },
+  };
   try {
-    const summary = await readPaths([path], opts, {
-      event(e) {
-        items.push(e);
-        if (items.length >= init.batchSize) send();
-      },
-      diagnostic(d) {
-        items.push({ diag: d });
-        if (items.length >= init.batchSize) send();
-      },
-      progress(bytes) {
-        post({ t: 'progress', seq, bytes });
-      },
-    });
+    if (part !== undefined) {
+      // One chunk range of a large EVTX file: the main thread puts the parts together.
+      const result = await readEvtxPart(path, part, opts, sink, sink.progress);
+      send();
+      post({ t: 'part', seq, result });
+      return;
+    }
+    const summary = await readPaths([path], opts, sink);
     send();
     post({ t: 'done', seq, summary });
   } catch (e) {

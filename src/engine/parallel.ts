@@ -6,7 +6,9 @@
  * files; the main thread forwards a file's batches only once every earlier file
  * is done, and holds at most `maxPending` unforwarded batches per worker (the
  * worker waits), so memory stays bounded. Standard input is read on the main
- * thread, in its place. A single file is never split. See docs/design/parallel.md.
+ * thread, in its place. With fewer files than jobs, a large EVTX file is read
+ * in parts (chunk ranges, `readEvtxPart`) by several workers and put together
+ * in order. See docs/design/parallel.md.
  */
 import { existsSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -14,7 +16,19 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { READ_CODES, readPaths, type FileSummary, type ReadOptions, type ReadSink, type ReadSummary } from '../readers/index.js';
+import {
+  EVTX_PART_BYTES,
+  finishEvtxParts,
+  planEvtxParts,
+  READ_CODES,
+  readPaths,
+  type EvtxPartPlan,
+  type EvtxPartResult,
+  type FileSummary,
+  type ReadOptions,
+  type ReadSink,
+  type ReadSummary,
+} from '../readers/index.js';
 import { isDiag, type BatchItem, type FileJob, type WorkerInit, type WorkerMessage } from './parallel-protocol.js';
 
 /** Events (and diagnostics) per batch sent by a worker. */
@@ -58,7 +72,7 @@ export function parseJobs(v: string | undefined): number | string {
 
 /** One input in walk order: a file for a worker, standard input, or a path that failed during the walk. */
 export type PlannedInput =
-  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'file'; readonly path: string; readonly size: number }
   | { readonly kind: 'stdin' }
   | { readonly kind: 'fail'; readonly path: string; readonly code: typeof READ_CODES.notFound | typeof READ_CODES.unreadable; readonly message: string };
 
@@ -102,7 +116,7 @@ export async function planInputs(paths: readonly string[]): Promise<PlannedInput
       out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: 'not a regular file or folder' });
       return;
     }
-    out.push({ kind: 'file', path });
+    out.push({ kind: 'file', path, size: st.size });
   };
   for (const p of paths) {
     if (p === '-') out.push({ kind: 'stdin' });
@@ -119,13 +133,28 @@ export interface ParallelOptions {
   readonly maxPending?: number;
   /** Tests: called with the number of received, not yet forwarded batches (all files) after each one arrives. */
   readonly onHeld?: (batches: number) => void;
+  /**
+   * Part size for a large EVTX file read in parts (whole 64 KiB chunks; default
+   * `SPELUNK_EVTX_PART_BYTES` from the environment, else `EVTX_PART_BYTES`, 8 MiB).
+   * Files are read in parts only when there are fewer files than jobs.
+   */
+  readonly evtxPartBytes?: number;
+  /** Tests: called for each file read in parts, with the number of parts. */
+  readonly onParts?: (file: string, parts: number) => void;
 }
 
-/** Per file being read by a worker: its batches not yet forwarded, and its end. */
+/** The EVTX part size from `SPELUNK_EVTX_PART_BYTES` (tests and tuning), if set to a positive whole number. */
+function envPartBytes(): number | undefined {
+  const v = process.env['SPELUNK_EVTX_PART_BYTES'];
+  return v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
+}
+
+/** Per unit (a file, or a part of one) being read by a worker: its batches not yet forwarded, and its end. */
 interface Slot {
   readonly batches: BatchItem[][];
   worker: number;
   summary?: ReadSummary;
+  part?: EvtxPartResult;
   error?: Error;
   wake?: () => void;
 }
@@ -140,13 +169,29 @@ export async function readPathsParallel(paths: readonly string[], opts: ReadOpti
   if (options.jobs <= 1 || (opts.rawFilter !== undefined && opts.literals === undefined) || !workerAvailable()) return readPaths(paths, opts, sink);
   const plan = await planInputs(paths);
   const fileCount = plan.filter((p) => p.kind === 'file').length;
-  const jobs = Math.min(options.jobs, fileCount);
+  // Fewer files than jobs (e.g. one big EVTX file): large EVTX files are read in parts by several workers.
+  const split = new Map<number, EvtxPartPlan>();
+  let units = fileCount;
+  if (options.jobs > fileCount) {
+    const partBytes = options.evtxPartBytes ?? envPartBytes() ?? EVTX_PART_BYTES;
+    for (let seq = 0; seq < plan.length; seq++) {
+      const p = plan[seq] as PlannedInput;
+      if (p.kind !== 'file') continue;
+      const parts = await planEvtxParts(p.path, p.size, partBytes);
+      if (parts === undefined) continue;
+      split.set(seq, parts);
+      units += parts.parts.length - 1;
+      options.onParts?.(p.path, parts.parts.length);
+    }
+  }
+  const jobs = Math.min(options.jobs, units);
   if (jobs <= 1) return readPaths(paths, opts, sink);
-  return runPlan(plan, opts, sink, jobs, options.batchSize ?? BATCH_SIZE, options.maxPending ?? MAX_PENDING_BATCHES, options.onHeld);
+  return runPlan(plan, split, opts, sink, jobs, options.batchSize ?? BATCH_SIZE, options.maxPending ?? MAX_PENDING_BATCHES, options.onHeld);
 }
 
 async function runPlan(
   plan: readonly PlannedInput[],
+  split: ReadonlyMap<number, EvtxPartPlan>,
   opts: ReadOptions,
   sink: ReadSink,
   jobs: number,
@@ -172,20 +217,29 @@ async function runPlan(
   };
 
   const counters = Array.from({ length: jobs }, () => new Int32Array(new SharedArrayBuffer(4)));
-  const fileSeqs = plan.flatMap((p, i) => (p.kind === 'file' ? [i] : []));
-  let nextFile = 0;
+  // Units of work in plan order: a whole file, or one part of a file read in parts.
+  const units: FileJob[] = [];
+  const unitsOf = new Map<number, number[]>();
+  plan.forEach((p, seq) => {
+    if (p.kind !== 'file') return;
+    const us: number[] = [];
+    for (const part of split.get(seq)?.parts ?? [undefined]) {
+      us.push(units.length);
+      units.push(part === undefined ? { seq: units.length, path: p.path } : { seq: units.length, path: p.path, part });
+    }
+    unitsOf.set(seq, us);
+  });
+  let nextUnit = 0;
   const workers: Worker[] = [];
 
   const wakeAll = (): void => {
     for (const s of slots.values()) s.wake?.();
   };
   const assign = (w: number): void => {
-    if (nextFile >= fileSeqs.length || fatal) return;
-    const seq = fileSeqs[nextFile++] as number;
-    const p = plan[seq] as { kind: 'file'; path: string };
-    slots.set(seq, { batches: [], worker: w });
+    if (nextUnit >= units.length || fatal) return;
+    const job = units[nextUnit++] as FileJob;
+    slots.set(job.seq, { batches: [], worker: w });
     current[w] = 0;
-    const job: FileJob = { seq, path: p.path };
     (workers[w] as Worker).postMessage(job);
   };
   const onMessage = (w: number, m: WorkerMessage): void => {
@@ -207,6 +261,12 @@ async function runPlan(
       case 'done':
         slot.summary = m.summary;
         bytesDone += m.summary.bytes;
+        current[w] = 0;
+        assign(w);
+        break;
+      case 'part':
+        slot.part = m.result;
+        bytesDone += m.result.bytes;
         current[w] = 0;
         assign(w);
         break;
@@ -265,6 +325,24 @@ async function runPlan(
       files.push(...s.files);
       failedFiles += s.failedFiles;
     };
+    /** Forwards a unit's batches (or only acknowledges them) until it is done. */
+    const drain = async (u: number, forward: boolean): Promise<Slot> => {
+      const slot = slots.get(u) as Slot;
+      for (;;) {
+        while (slot.batches.length > 0) {
+          const items = slot.batches.shift() as BatchItem[];
+          if (forward) deliver(items);
+          ack(slot.worker);
+        }
+        if (slot.error) throw slot.error;
+        if (fatal) throw fatal;
+        if (slot.summary || slot.part) break;
+        await new Promise<void>((resolve) => (slot.wake = resolve));
+        delete slot.wake;
+      }
+      slots.delete(u);
+      return slot;
+    };
 
     for (let seq = 0; seq < plan.length; seq++) {
       const p = plan[seq] as PlannedInput;
@@ -288,20 +366,22 @@ async function runPlan(
         merge(s);
         continue;
       }
-      const slot = slots.get(seq) as Slot;
-      for (;;) {
-        while (slot.batches.length > 0) {
-          deliver(slot.batches.shift() as BatchItem[]);
-          ack(slot.worker);
-        }
-        if (slot.error) throw slot.error;
-        if (fatal) throw fatal;
-        if (slot.summary) break;
-        await new Promise<void>((resolve) => (slot.wake = resolve));
-        delete slot.wake;
+      const us = unitsOf.get(seq) as number[];
+      const parts = split.get(seq);
+      if (parts === undefined) {
+        merge((await drain(us[0] as number, true)).summary as ReadSummary);
+        continue;
       }
-      merge(slot.summary);
-      slots.delete(seq);
+      // A file read in parts: the parts in order, up to one stopped by a read error (later ones are read but dropped).
+      const results: EvtxPartResult[] = [];
+      for (const u of us) {
+        const stopped = results.at(-1)?.failed === true;
+        const slot = await drain(u, !stopped);
+        if (!stopped) results.push(slot.part as EvtxPartResult);
+      }
+      const end = finishEvtxParts(parts, results, opts, sink);
+      files.push(end.summary);
+      if (end.failed) failedFiles++;
     }
   } finally {
     fatal ??= new Error('parallel read ended');

@@ -19,5 +19,5 @@ export {
 } from './binxml.js';
 export { renderValue, toXml, fileTimeToIso, isoToFileTime, VALUE_TYPES, ARRAY_FLAG, type XmlElement, type XmlAttr, type XmlNode } from './render.js';
 export { mapEvent, type EventMapResult } from './event.js';
-export { readEvtx, EvtxStream, type EvtxReadOptions, type EvtxRecord, type EvtxSummary, type RecordHandler, type DiagnosticHandler } from './reader.js';
+export { readEvtx, EvtxStream, type EvtxReadOptions, type EvtxRecord, type EvtxSlice, type EvtxSummary, type RecordHandler, type DiagnosticHandler } from './reader.js';
 export { createEvtxParser } from './plugin.js';

@@ -19,6 +19,31 @@ import { writeXmlLine, type XmlLines } from './xml-bytes.js';
 import { mapEvent, type EventMapResult } from './event.js';
 import { fileTimeToIsoParts, toXml, type XmlElement } from './render.js';
 
+/**
+ * One part of a file cut at chunk boundaries, read on its own (e.g. in another
+ * thread): the parts' records and diagnostics, concatenated in file order, are
+ * what a whole-file read gives, with the same file offsets and chunk indexes.
+ */
+export interface EvtxSlice {
+  /**
+   * Index of the part's first chunk. The pushed bytes start at file offset
+   * 4096 + firstChunk × 65536 and hold no file header block; without `header`
+   * they start at the start of the file, header block included (the part that
+   * reads the header; `firstChunk` is then 0).
+   */
+  readonly firstChunk: number;
+  /** The file header, as the part that read it parsed it (`parseFileHeader`): its dirty flag decides how far a chunk's records are read. */
+  readonly header?: FileHeader;
+  /**
+   * Chunks with a signature in the file's other parts (their summaries'
+   * `signedChunks`). Given, `end()` makes the file-level check a whole-file read
+   * makes last (the header's chunk count against the chunks found); absent, no
+   * file-level check is made: the caller makes it once every part is read, in a
+   * last, empty part.
+   */
+  readonly otherSignedChunks?: number;
+}
+
 export interface EvtxReadOptions extends BinXmlLimits {
   /** Skip a chunk whose header or records CRC-32 does not match (reported as an error) instead of reading it (a warning). Default false. */
   readonly strictCrc?: boolean;
@@ -28,6 +53,10 @@ export interface EvtxReadOptions extends BinXmlLimits {
    */
   readonly chunkFilter?: (chunk: Uint8Array) => boolean;
   readonly onChunkFiltered?: (records: number) => void;
+  /** Read one part of a file (`EvtxSlice`) instead of a whole file. */
+  readonly slice?: EvtxSlice;
+  /** Called once, by the first `end()`, with the summary it returns. */
+  readonly onEnd?: (summary: EvtxSummary) => void;
   /**
    * Render through compiled templates (`compiled.ts`): each record carries its
    * `event` mapping (and its `xml` text when `xml` is true) computed without an
@@ -84,6 +113,8 @@ export interface EvtxSummary {
   readonly emptyChunks: number;
   /** Blocks skipped for a bad signature, header or (with `strictCrc`) CRC. */
   readonly skippedChunks: number;
+  /** Blocks with a chunk signature, read or not: what the header's chunk count counts. */
+  readonly signedChunks: number;
   /** Records delivered, recovered ones not included. */
   readonly records: number;
   /** Records reported and skipped. */
@@ -181,6 +212,13 @@ export class EvtxStream {
     onRecord: RecordHandler,
     private readonly onDiagnostic: DiagnosticHandler,
   ) {
+    const slice = opts.slice;
+    if (slice?.header !== undefined) {
+      this.inHeader = false;
+      this.header = slice.header;
+      this.chunkIndex = slice.firstChunk;
+      this.offset = FILE_HEADER_BLOCK_SIZE + slice.firstChunk * CHUNK_SIZE;
+    }
     const out = opts.xmlOut;
     // Records that go the string path carry `xml`: written here, in order with the byte-written ones.
     this.onRecord = out === undefined ? onRecord : (rec) => {
@@ -210,7 +248,8 @@ export class EvtxStream {
   }
 
   end(): EvtxSummary {
-    if (!this.ended) {
+    const first = !this.ended;
+    if (first) {
       this.ended = true;
       if (this.fill > 0 || this.inHeader) {
         const rest = this.buf.subarray(0, this.fill);
@@ -218,24 +257,30 @@ export class EvtxStream {
         this.unit(rest);
       }
       const h = this.header;
-      if (h !== undefined && h.chunkCount !== this.signedChunks) {
+      // A part of a file checks the whole file's count only when told the other parts' (EvtxSlice).
+      const other = this.opts.slice === undefined ? 0 : this.opts.slice.otherSignedChunks;
+      const found = other === undefined ? undefined : other + this.signedChunks;
+      if (h !== undefined && found !== undefined && h.chunkCount !== found) {
         this.diag(
           EVTX_CODES.chunkCountMismatch,
           h.dirty ? 'info' : 'warning',
-          `file header says ${h.chunkCount} chunk(s), ${this.signedChunks} found${h.dirty ? ' (header is dirty)' : ''}`,
+          `file header says ${h.chunkCount} chunk(s), ${found} found${h.dirty ? ' (header is dirty)' : ''}`,
           42,
         );
       }
     }
-    return {
+    const summary: EvtxSummary = {
       header: this.header,
       chunks: this.chunks,
       emptyChunks: this.emptyChunks,
       skippedChunks: this.skippedChunks,
+      signedChunks: this.signedChunks,
       records: this.records,
       badRecords: this.badRecords,
       recovered: this.recovered,
     };
+    if (first) this.opts.onEnd?.(summary);
+    return summary;
   }
 
   private diag(code: EvtxCode, severity: EvtxSeverity, message: string, offset: number, chunk?: number, recordId?: number): void {

@@ -19,6 +19,7 @@ export type {
 export { INPUT_FORMATS, READ_CODES } from './types.js';
 export { readPaths, STDIN_NAME, type ReadPathsOptions } from './files.js';
 export { FileReadSession, readBytes, type SessionOptions } from './session.js';
+export { EVTX_PART_BYTES, finishEvtxParts, planEvtxParts, readEvtxPart, type EvtxPart, type EvtxPartPlan, type EvtxPartResult } from './evtx-parts.js';
 export { FORMAT_READERS, type FormatRegistry } from './registry.js';
 export { sniffFormat, sniffEncoding, SNIFF_BYTES, type EncodingInfo, type TextEncoding } from './sniff.js';
 export { parseEventXml, decodeEntities, type EventParseResult } from './xml-event.js';
