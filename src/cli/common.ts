@@ -1,7 +1,8 @@
 /** What `hunt` and `search` share: options, macros, diagnostics on stderr, output, exit codes. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LookupStore, builtinMacros, formatIssue, loadMacroDir, mergeMacros, type ContentIssue, type Macro } from '../content/index.js';
+// Content (and its YAML parser) is loaded by the commands that read it (`content-options.ts`), not by `dump`.
+import { formatIssue, type ContentIssue } from '../content/types.js';
 import type { ReadDiagnostic } from '../events/types.js';
 import type { ReadSummary } from '../readers/index.js';
 import { formatBytes, formatCount } from './progress.js';
@@ -50,30 +51,6 @@ export function checkZone(tz: string | undefined): string {
   if (tz === undefined) return 'UTC';
   if (tz === 'UTC' || tz === 'Z' || /^[+-]\d{2}:?\d{2}$/.test(tz)) return tz;
   throw new UsageError(`--tz must be UTC or an offset like +02:00 (got "${tz}")`);
-}
-
-/** Built-in macros, overridden by those of `--content DIR`. */
-export function loadMacros(contentDir: string | undefined, report: (issue: ContentIssue) => void): Map<string, Macro> {
-  const builtin = builtinMacros();
-  if (contentDir === undefined) return builtin;
-  const dir = contentDir.replace(/\/+$/, '') + '/macros';
-  const { macros, issues } = loadMacroDir(dir);
-  // Warnings about a content folder's YAML style are `spelunk lint`'s business, not every search's.
-  issues.filter((i) => i.severity === 'error').forEach(report);
-  if (issues.some((i) => i.code === 'content.unreadable' && i.file === dir)) {
-    throw new UsageError(`--content ${contentDir}: no readable macros/ folder`);
-  }
-  return mergeMacros(builtin, macros);
-}
-
-/** The lookup tables of `--content DIR` (its `lookups/` folder), or none. */
-export function loadLookups(contentDir: string | undefined, report: (issue: ContentIssue) => void): LookupStore | undefined {
-  if (contentDir === undefined) return undefined;
-  const dir = contentDir.replace(/\/+$/, '') + '/lookups';
-  if (!existsSync(dir)) return undefined;
-  const { store, issues } = LookupStore.fromDir(dir);
-  issues.filter((i) => i.severity === 'error').forEach(report);
-  return store;
 }
 
 /** Prints reader diagnostics on stderr: `file:line: code: message`, at most `limit` of them. */

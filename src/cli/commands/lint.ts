@@ -5,7 +5,8 @@ import { packageRoot, yamlFilesUnder } from '../../content/index.js';
 import { renderLintJsonl, renderLintTable } from '../../lint/format.js';
 import { lintFile, type LintContext, type LintRecord } from '../../lint/index.js';
 import { loadLookupNames } from '../../lint/load.js';
-import { DiagnosticPrinter, EXIT, UsageError, loadLookups, loadMacros, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
+import { DiagnosticPrinter, EXIT, UsageError, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
+import { loadLookups, loadMacros } from '../content-options.js';
 import { LINT_HELP } from '../help.js';
 import { renderLintSarif } from '../reporters/sarif.js';
 

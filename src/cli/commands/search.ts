@@ -13,14 +13,13 @@ import {
   checkFormat,
   checkZone,
   inputFailed,
-  loadLookups,
-  loadMacros,
   parseCommandArgs,
   summaryLine,
   writeOutput,
   type ExitCode,
   type Io,
 } from '../common.js';
+import { loadLookups, loadMacros } from '../content-options.js';
 import { SEARCH_HELP } from '../help.js';
 import { createProgress } from '../progress.js';
 import { renderCsv } from '../reporters/csv.js';

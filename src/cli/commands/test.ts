@@ -1,7 +1,8 @@
 /** `spelunk test`: replays detections' ESCU tests over local attack data. */
 import { loadDetections } from '../../content/index.js';
 import { runContentTests, type TestOutcome } from '../../engine/content-test.js';
-import { DiagnosticPrinter, EXIT, UsageError, loadLookups, loadMacros, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
+import { DiagnosticPrinter, EXIT, UsageError, parseCommandArgs, writeOutput, type ExitCode, type Io } from '../common.js';
+import { loadLookups, loadMacros } from '../content-options.js';
 import { TEST_HELP } from '../help.js';
 import { renderTable } from '../reporters/table.js';
 import { newRow } from '../../spl/values.js';
