@@ -72,7 +72,6 @@ export interface TInstance {
 }
 export interface TemplateDef {
   readonly offset: number;
-  readonly guid: string;
   readonly dataSize: number;
   readonly nodes: readonly TNode[];
 }
@@ -150,14 +149,14 @@ export class ChunkContext {
     const cached = this.templates.get(offset);
     if (cached !== undefined) return cached;
     if (this.inProgress.has(offset)) throw new EvtxError(EVTX_CODES.badTemplate, offset, `template at ${offset} instantiates itself`);
-    const guid = this.all.guidAt(offset + 4);
+    this.all.check(offset + 4, 16); // the GUID (not rendered: nothing reads it)
     const dataSize = this.all.u32At(offset + 20);
     const start = offset + 24;
     this.all.check(start, dataSize);
     const hit = this.shared?.find(this, offset, dataSize);
     if (hit !== undefined) {
       if (nesting + 1 > this.maxNestingDepth) throw new EvtxError(EVTX_CODES.tooDeep, start, `BinXML nested deeper than ${this.maxNestingDepth}`);
-      const def: TemplateDef = { offset, guid, dataSize, nodes: hit };
+      const def: TemplateDef = { offset, dataSize, nodes: hit };
       this.templates.set(offset, def);
       return def;
     }
@@ -166,7 +165,7 @@ export class ChunkContext {
       const refs: NameRef[] | undefined = this.shared !== undefined ? [] : undefined;
       const p = new Parser(this, new ByteReader(this.bytes, start, start + dataSize), nesting + 1, false, refs);
       const nodes = p.document();
-      const def: TemplateDef = { offset, guid, dataSize, nodes };
+      const def: TemplateDef = { offset, dataSize, nodes };
       this.templates.set(offset, def);
       if (refs !== undefined && p.portable) this.shared!.add(this.bytes, offset, dataSize, nodes, refs);
       return def;
@@ -213,6 +212,9 @@ interface CachedTemplate {
 interface Aligned {
   readonly words: Int32Array;
   readonly keep: Int32Array;
+  /** Word index ranges [from, to) where every byte is compared, as pairs; and the words where only some are. */
+  readonly whole: Int32Array;
+  readonly partial: Int32Array;
 }
 
 function alignedOf(c: CachedTemplate, phase: number): Aligned {
@@ -228,7 +230,18 @@ function alignedOf(c: CachedTemplate, phase: number): Aligned {
     wb.fill(0, phase + m + 20, phase + m + 24);
     kb.fill(0, phase + m + 20, phase + m + 24);
   }
-  const a: Aligned = { words, keep };
+  const whole: number[] = [];
+  const partial: number[] = [];
+  for (let k = 0; k < keep.length; k++) {
+    if (keep[k] !== -1) {
+      if (keep[k] !== 0) partial.push(k);
+      continue;
+    }
+    const from = k;
+    while (k + 1 < keep.length && keep[k + 1] === -1) k++;
+    whole.push(from, k + 1);
+  }
+  const a: Aligned = { words, keep, whole: Int32Array.from(whole), partial: Int32Array.from(partial) };
   c.aligned[phase] = a;
   return a;
 }
@@ -348,7 +361,15 @@ function matches(cache: TemplateCache, ctx: ChunkContext, c: CachedTemplate, sta
   const bw = ctx.words;
   if (first + cw.length <= bw.length) {
     // Word by word over the chunk's buffer: bytes outside the body and masked fields are not compared.
-    for (let k = 0; k < cw.length; k++) if (((bw[first + k]! ^ cw[k]!) & keep[k]!) !== 0) return false;
+    const whole = aligned.whole;
+    for (let r = 0; r < whole.length; r += 2) {
+      for (let k = whole[r]!, to = whole[r + 1]!; k < to; k++) if (bw[first + k] !== cw[k]) return false;
+    }
+    const partial = aligned.partial;
+    for (let r = 0; r < partial.length; r++) {
+      const k = partial[r]!;
+      if (((bw[first + k]! ^ cw[k]!) & keep[k]!) !== 0) return false;
+    }
   } else {
     let j = 0;
     const masks = c.masks;

@@ -367,8 +367,9 @@ class ByteWriter {
   }
 
   /* The `YYYY-MM-DDTHH:MM:SS.` of the last FILETIME's second (events come in time order, so most share it). */
-  private ftSecs = NaN;
-  private readonly ftPrefix = new Uint8Array(24);
+  /* `YYYY-MM-DDT` of the last FILETIME's day (events come in time order, so most share it). */
+  private ftDay = NaN;
+  private readonly ftPrefix = new Uint8Array(16);
   private ftLen = 0;
 
   /** A FILETIME `hi × 2³² + lo` as `fileTimeToIsoParts` writes it, without a string (value `i` for the rare dates it leaves to it). */
@@ -376,17 +377,20 @@ class ByteWriter {
     if (hi >= 0x40000000) return this.ascii(i);
     const rest = hi * 4967296 + lo;
     const frac = rest % 10_000_000;
-    const secs = hi * 429 + (rest - frac) / 10_000_000;
-    if (secs !== this.ftSecs) {
-      this.ftLen = isoSecondsPrefix(secs - 11644473600, this.ftPrefix);
-      this.ftSecs = secs;
+    const unix = hi * 429 + (rest - frac) / 10_000_000 - 11644473600;
+    const days = Math.floor(unix / 86400);
+    if (days !== this.ftDay) {
+      this.ftLen = isoDatePrefix(days, this.ftPrefix);
+      this.ftDay = days;
     }
-    const n = this.ftLen;
+    const n = this.ftLen + 9;
     const out = this.out;
     const buf = out.room(n + 10);
     let p = out.pos;
     const pre = this.ftPrefix;
-    for (let k = 0; k < n; k++) buf[p++] = pre[k]!;
+    for (let k = 0; k < this.ftLen; k++) buf[p++] = pre[k]!;
+    timeOfDay(unix - days * 86400, buf, p);
+    p += 9;
     for (let k = 6, f = frac; k >= 0; k--, f = (f - (f % 10)) / 10) buf[p + k] = 48 + (f % 10);
     p += 7;
     buf[p++] = 0x30;
@@ -568,7 +572,13 @@ const HEX_LOWER = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
  */
 export function isoSecondsPrefix(unix: number, out: Uint8Array): number {
   const days = Math.floor(unix / 86400);
-  let sod = unix - days * 86400;
+  const p = isoDatePrefix(days, out);
+  timeOfDay(unix - days * 86400, out, p);
+  return p + 9;
+}
+
+/** `YYYY-MM-DDT` of day `days` since 1970-01-01 into `out`; returns its length. */
+function isoDatePrefix(days: number, out: Uint8Array): number {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -578,25 +588,34 @@ export function isoSecondsPrefix(unix: number, out: Uint8Array): number {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  let p = 0;
   const digits = year >= 10000 ? 5 : 4;
-  for (let k = digits - 1, y = year; k >= 0; k--, y = Math.floor(y / 10)) out[p + k] = 48 + (y % 10);
-  p += digits;
-  const two = (v: number, sep: number): void => {
-    out[p++] = 48 + Math.floor(v / 10);
-    out[p++] = 48 + (v % 10);
-    out[p++] = sep;
-  };
+  for (let k = digits - 1, y = year; k >= 0; k--, y = Math.floor(y / 10)) out[k] = 48 + (y % 10);
+  let p = digits;
   out[p++] = 0x2d;
-  two(month, 0x2d);
-  two(day, 0x54); // T
+  out[p++] = 48 + Math.floor(month / 10);
+  out[p++] = 48 + (month % 10);
+  out[p++] = 0x2d;
+  out[p++] = 48 + Math.floor(day / 10);
+  out[p++] = 48 + (day % 10);
+  out[p++] = 0x54; // T
+  return p;
+}
+
+/** `HH:MM:SS.` of `sod` seconds into the day, at `out[p]` (9 bytes). */
+function timeOfDay(sod: number, out: Uint8Array, p: number): void {
   const h = Math.floor(sod / 3600);
   sod -= h * 3600;
   const mi = Math.floor(sod / 60);
-  two(h, 0x3a);
-  two(mi, 0x3a);
-  two(sod - mi * 60, 0x2e);
-  return p;
+  const sec = sod - mi * 60;
+  out[p] = 48 + Math.floor(h / 10);
+  out[p + 1] = 48 + (h % 10);
+  out[p + 2] = 0x3a;
+  out[p + 3] = 48 + Math.floor(mi / 10);
+  out[p + 4] = 48 + (mi % 10);
+  out[p + 5] = 0x3a;
+  out[p + 6] = 48 + Math.floor(sec / 10);
+  out[p + 7] = 48 + (sec % 10);
+  out[p + 8] = 0x2e;
 }
 
 /** GUID bytes in Windows' text order; -1 is a dash. */
