@@ -420,7 +420,9 @@ class ByteWriter {
     const end = at + 2 * n;
     for (let i = at; i < end; i += 2) {
       const u = b[i]! | (b[i + 1]! << 8);
-      if (u < 0x80) {
+      // Letters, digits' neighbours above '>' and the rest of ASCII need no escape (all escapes are below 0x3f).
+      if (u > 0x3e && u < 0x80) buf[p++] = u;
+      else if (u < 0x80) {
         const e = esc[u]!;
         if (e === 0) buf[p++] = u;
         else {

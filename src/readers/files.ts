@@ -117,7 +117,7 @@ export async function readPaths(paths: readonly string[], opts: ReadOptions, sin
 
   // Files are read into one reused buffer (5× faster than a read stream's fresh buffer per read):
   // the session and every parser consume a pushed chunk before `push` returns.
-  let buffer: Buffer | undefined;
+  let buffers: Buffer[] | undefined;
   const readFile = async (file: string): Promise<void> => {
     let fh: FileHandle;
     try {
@@ -126,13 +126,26 @@ export async function readPaths(paths: readonly string[], opts: ReadOptions, sin
       failPath(file, READ_CODES.unreadable, `cannot open: ${(e as Error).message}`);
       return;
     }
-    const buf = (buffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    // Two buffers: the next read runs while the parsers work on the current one.
+    const bufs = (buffers ??= [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)]);
     let stop = false;
+    let pending: Promise<{ bytesRead: number }> | undefined;
     const chunks = async function* (): AsyncGenerator<Buffer> {
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-        if (bytesRead === 0 || stop) return;
-        yield buf.subarray(0, bytesRead);
+      let i = 0;
+      pending = fh.read(bufs[0]!, 0, CHUNK_BYTES, null);
+      try {
+        for (;;) {
+          const { bytesRead } = await pending;
+          pending = undefined;
+          if (bytesRead === 0 || stop) return;
+          const cur = bufs[i]!;
+          i ^= 1;
+          pending = fh.read(bufs[i]!, 0, CHUNK_BYTES, null);
+          yield cur.subarray(0, bytesRead);
+        }
+      } finally {
+        // A read still under way when the consumer stops must end before the file is closed.
+        await pending?.catch(() => undefined);
       }
     };
     try {
