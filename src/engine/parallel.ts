@@ -21,7 +21,9 @@ import {
   finishEvtxParts,
   planEvtxParts,
   READ_CODES,
+  readEvtxPart,
   readPaths,
+  type EvtxPart,
   type EvtxPartPlan,
   type EvtxPartResult,
   type FileSummary,
@@ -126,7 +128,11 @@ export async function planInputs(paths: readonly string[]): Promise<PlannedInput
 }
 
 export interface ParallelOptions {
-  /** Worker threads at most (capped at the number of files); 1 = `readPaths` itself. */
+  /**
+   * Threads reading at most (capped at the number of files, or of parts when files are read in
+   * parts: then the main thread reads every `jobs`-th part and `jobs - 1` workers the rest);
+   * 1 = `readPaths` itself.
+   */
   readonly jobs: number;
   /** Tests: smaller batches and a smaller bound to exercise back-pressure. */
   readonly batchSize?: number;
@@ -161,7 +167,8 @@ interface Slot {
 
 /**
  * `readPaths(paths, opts, sink)` with up to `jobs` worker threads. Falls back to
- * `readPaths` itself when `jobs` is 1, when there are fewer than two files, when
+ * `readPaths` itself when `jobs` is 1, when there are fewer than two files and no
+ * large EVTX file to read in parts, when
  * the worker entry is not compiled JavaScript (running from src/), or when
  * `opts.rawFilter` comes without the `literals` that workers rebuild it from.
  */
@@ -204,31 +211,38 @@ async function runPlan(
   const slots = new Map<number, Slot>();
   let fatal: Error | undefined;
 
-  // Progress: bytes of finished files plus what each worker has read of its current one.
-  let bytesDone = 0;
-  const current: number[] = new Array<number>(jobs).fill(0);
-  let stdinBytes = 0;
-  const progress = sink.progress?.bind(sink);
-  const reportProgress = (): void => {
-    if (!progress) return;
-    let b = bytesDone + stdinBytes;
-    for (const c of current) b += c;
-    progress(b);
-  };
-
-  const counters = Array.from({ length: jobs }, () => new Int32Array(new SharedArrayBuffer(4)));
-  // Units of work in plan order: a whole file, or one part of a file read in parts.
+  // Units of work in plan order: a whole file, or one part of a file read in parts. The main
+  // thread reads every `jobs`-th part itself, in its turn, straight to the sink (no copy between
+  // threads); `jobs - 1` workers then read the rest, so `jobs` threads read in all.
   const units: FileJob[] = [];
   const unitsOf = new Map<number, number[]>();
+  const inline = new Set<number>();
   plan.forEach((p, seq) => {
     if (p.kind !== 'file') return;
     const us: number[] = [];
     for (const part of split.get(seq)?.parts ?? [undefined]) {
+      if (part !== undefined && part.index % jobs === 0) inline.add(units.length);
       us.push(units.length);
       units.push(part === undefined ? { seq: units.length, path: p.path } : { seq: units.length, path: p.path, part });
     }
     unitsOf.set(seq, us);
   });
+  const threads = inline.size > 0 ? Math.max(1, jobs - 1) : jobs;
+
+  // Progress: bytes of finished files plus what each worker has read of its current one.
+  let bytesDone = 0;
+  const current: number[] = new Array<number>(threads).fill(0);
+  // Bytes read on the main thread: standard input, and the parts of large EVTX files it reads itself.
+  let mainBytes = 0;
+  const progress = sink.progress?.bind(sink);
+  const reportProgress = (): void => {
+    if (!progress) return;
+    let b = bytesDone + mainBytes;
+    for (const c of current) b += c;
+    progress(b);
+  };
+
+  const counters = Array.from({ length: threads }, () => new Int32Array(new SharedArrayBuffer(4)));
   let nextUnit = 0;
   const workers: Worker[] = [];
 
@@ -236,6 +250,7 @@ async function runPlan(
     for (const s of slots.values()) s.wake?.();
   };
   const assign = (w: number): void => {
+    while (inline.has(nextUnit)) nextUnit++;
     if (nextUnit >= units.length || fatal) return;
     const job = units[nextUnit++] as FileJob;
     slots.set(job.seq, { batches: [], worker: w });
@@ -292,7 +307,7 @@ async function runPlan(
   });
 
   try {
-    for (let w = 0; w < jobs; w++) {
+    for (let w = 0; w < threads; w++) {
       const worker = new Worker(WORKER_URL, { workerData: init(w) });
       worker.on('message', (m: WorkerMessage) => onMessage(w, m));
       worker.on('error', (e) => {
@@ -307,7 +322,7 @@ async function runPlan(
       });
       workers.push(worker);
     }
-    for (let w = 0; w < jobs; w++) assign(w);
+    for (let w = 0; w < threads; w++) assign(w);
 
     const ack = (w: number): void => {
       const c = counters[w] as Int32Array;
@@ -353,16 +368,16 @@ async function runPlan(
         continue;
       }
       if (p.kind === 'stdin') {
-        const base = stdinBytes;
+        const base = mainBytes;
         const s = await readPaths(['-'], opts, {
           event: (e) => sink.event(e),
           diagnostic: (d) => sink.diagnostic(d),
           progress: (b) => {
-            stdinBytes = base + b;
+            mainBytes = base + b;
             reportProgress();
           },
         });
-        stdinBytes = base + s.bytes;
+        mainBytes = base + s.bytes;
         merge(s);
         continue;
       }
@@ -376,6 +391,17 @@ async function runPlan(
       const results: EvtxPartResult[] = [];
       for (const u of us) {
         const stopped = results.at(-1)?.failed === true;
+        if (inline.has(u)) {
+          if (stopped) continue;
+          const base = mainBytes;
+          const r = await readEvtxPart(p.path, (units[u] as FileJob).part as EvtxPart, opts, sink, (b) => {
+            mainBytes = base + b;
+            reportProgress();
+          });
+          mainBytes = base + r.bytes;
+          results.push(r);
+          continue;
+        }
         const slot = await drain(u, !stopped);
         if (!stopped) results.push(slot.part as EvtxPartResult);
       }

@@ -275,6 +275,8 @@ describe('one large EVTX file read in parts', () => {
       assert.ok(rows.trim().split('\n').length > 10);
       const dump = await same('dump', FILE, '--format', 'jsonl');
       assert.ok(dump.split('\n').length > 1000);
+      await same('dump', FILE);
+      await same('dump', DIRTY, '--recover', '--format', 'json');
     } finally {
       if (saved === undefined) delete process.env['SPELUNK_EVTX_PART_BYTES'];
       else process.env['SPELUNK_EVTX_PART_BYTES'] = saved;
