@@ -21,10 +21,15 @@ let out: { bytes: number; events: number; filtered: number; rows: number };
 let extra: Record<string, number> = {};
 let runSeconds: number | undefined;
 if (mode === 'evtx-render') {
-  // Full rendering: every record decoded and rendered as XML (what `spelunk dump` does).
+  // Every record decoded, rendered as its XML line and mapped to a WinEvent (what hunt and search read).
   let chars = 0;
   const r = await readPaths([file], { keepRaw: true }, { event: (e) => void (chars += e.raw?.length ?? 0), diagnostic: () => {} });
   out = { bytes: r.bytes, events: r.events, filtered: r.filtered, rows: chars };
+} else if (mode === 'evtx-dump') {
+  // Full rendering as `spelunk dump` does it: every record as a UTF-8 XML line (ReadOptions.xmlLines), counted, not kept.
+  let bytes = 0;
+  const r = await readPaths([file], { keepRaw: true, xmlLines: (b) => void (bytes += b.length) }, { event: () => {}, diagnostic: () => {} });
+  out = { bytes: r.bytes, events: r.events, filtered: r.filtered, rows: bytes };
 } else if (mode === 'escu-processes') {
   // Every ESCU detection on Endpoint.Processes that compiles, run together in one pass.
   const escu = join(packageRoot(), '..', 'shared', 'escu');
