@@ -90,15 +90,29 @@ function createXmlLinesParser(ctx: ReaderContext, lines: XmlLineSink, opts: Evtx
   };
 }
 
+/** Characters of what non-string values render to: digits, hex, `0x`, GUID braces and dashes, SIDs, ISO times, exponents. */
+const RENDERED = /^[0-9a-fx{}\-:.tzs+ ]*$/i;
+
+/** Can `literal` (any case) be part of the text of a value EVTX stores in binary? */
+export function renderableFromBinary(literal: string): boolean {
+  const l = literal.toLowerCase();
+  return RENDERED.test(literal) || ['true', 'false', 'infinity', 'nan'].some((w) => w.includes(l));
+}
+
 /**
  * A test over a chunk's bytes: does any literal appear, in any case, as UTF-16LE
  * (how EVTX stores strings) or as single bytes (ANSI string values)? The bytes are
  * read as Latin-1 so each byte is one character and a regular expression can scan
- * the 64 KiB chunk in one pass. (BinXML could spell a literal with character
+ * the 64 KiB chunk in one pass. Undefined (no chunk is ruled out) when a literal
+ * could be the text of a value stored in binary (`renderableFromBinary`: a GUID,
+ * a number, a SID, a time). (BinXML could spell a literal with character
  * reference tokens; Windows writes event values as plain strings, and the record
  * filter after decoding keeps results exact either way for what is decoded.)
  */
-export function chunkLiteralTest(literals: readonly string[]): (chunk: Uint8Array) => boolean {
+export function chunkLiteralTest(literals: readonly string[]): ((chunk: Uint8Array) => boolean) | undefined {
+  // A literal that a number, GUID, SID, time, hex or boolean value renders to is not in the chunk
+  // as text (those values are stored in binary): such a literal cannot rule a chunk out.
+  if (literals.some(renderableFromBinary)) return undefined;
   const esc = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const alts: string[] = [];
   for (const l of literals) {

@@ -122,13 +122,33 @@ describe('EVTX input end to end', () => {
 });
 
 describe('EVTX chunk pre-filter', () => {
+  it('a literal from a value stored in binary (a process GUID) does not skip its chunk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spelunk-evtx-guid-'));
+    const evtx = join(dir, 'guid.evtx');
+    writeFileSync(evtx, writeEvtx(events().map((e) => recordOf(e))));
+    const guid = events().find((e) => e.system.eventId === 1)!.data['ProcessGuid']!;
+    assert.match(guid, /^\{[0-9A-F-]+\}$/);
+    const q = `| tstats count from datamodel=Endpoint.Processes where Processes.process_guid="${guid}"`;
+    for (const input of [evtx, XML]) {
+      for (const pf of [[], ['--no-prefilter']]) {
+        const r = await cli('search', q, input, '--format', 'jsonl', '--quiet', ...pf);
+        assert.equal(r.code, 0, r.err);
+        assert.equal(Number(JSON.parse(r.out.trim()).count), 1, `${input} ${pf.join(' ')}`);
+      }
+    }
+  });
+
   it('skips chunks without the searches\' literals (UTF-16) and gives the same alerts as with every record decoded', async () => {
     const { chunkLiteralTest } = await import('../../src/evtx/plugin.js');
-    const test = chunkLiteralTest(['umworkerprocess.exe']);
+    const test = chunkLiteralTest(['umworkerprocess.exe'])!;
     const utf16 = (s: string) => new Uint8Array(Buffer.from(s, 'utf16le'));
     assert.equal(test(utf16('C:\\x\\UMWorkerProcess.exe')), true);
     assert.equal(test(new TextEncoder().encode('ansi UMWORKERPROCESS.EXE')), true);
     assert.equal(test(utf16('C:\\x\\w3wp.exe')), false);
+    // Literals a binary value renders to (GUIDs, numbers, SIDs, times, hex, booleans) never rule a chunk out.
+    for (const l of ['{3f2a1c00-0a12-603d-2c01-000000002a01}', '4688', 's-1-5-18', '2021-03-02t10:11', '0x8020', 'true', 'als']) {
+      assert.equal(chunkLiteralTest(['cmd.exe', l]), undefined, l);
+    }
 
     const dir = mkdtempSync(join(tmpdir(), 'spelunk-evtx-pf-'));
     const evtx = join(dir, 'many.evtx');
