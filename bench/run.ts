@@ -11,10 +11,10 @@
  *   BENCH_ONLY=evtx npm run bench        # only spelunk against evtxexport on the EVTX file
  */
 import { spawnSync } from 'node:child_process';
+import { escuExampleEvents } from './evtx-file.js';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { parse } from 'yaml';
 import { toEvtxJson, toXmlLine } from '../src/events/render.js';
 import type { WinEvent } from '../src/events/types.js';
 import { parseEventXml } from '../src/readers/index.js';
@@ -26,15 +26,7 @@ const OUT = join(ROOT, 'bench', 'out');
 const MB = Number(process.env['BENCH_MB'] ?? 512);
 
 function realEvents(): WinEvent[] {
-  const events: WinEvent[] = [];
-  const dir = join(SHARED, 'escu', 'data_sources');
-  for (const f of readdirSync(dir).sort()) {
-    const doc = parse(readFileSync(join(dir, f), 'utf8')) as { example_log?: unknown };
-    const x = typeof doc.example_log === 'string' ? doc.example_log.replace(/\r?\n/g, ' ').trim() : '';
-    if (!x.startsWith('<Event')) continue;
-    const r = parseEventXml(x);
-    if (r.ok) events.push({ system: r.system, data: r.data, origin: { file: f } });
-  }
+  const events = escuExampleEvents();
   const data = join(SHARED, 'data');
   if (existsSync(data)) {
     const walk = (d: string): void => {

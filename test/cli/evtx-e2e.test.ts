@@ -15,19 +15,10 @@ import { nineDigits, recordOf } from '../evtx/fixtures.js';
 import { writeEvtx } from '../evtx/writer.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { cli } from '../support/cli.js';
+import { EXCH01_SYSMON, exch01SysmonEvents } from '../support/examples.js';
 
-const XML = join(REPO_ROOT, 'examples', 'exch01-sysmon.xml');
-
-function events(): WinEvent[] {
-  return readFileSync(XML, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => {
-      const r = parseEventXml(l);
-      if (!r.ok) throw new Error(r.message);
-      return { system: r.system, data: r.data, origin: { file: XML } };
-    });
-}
+const XML = EXCH01_SYSMON;
+const events = exch01SysmonEvents;
 
 
 

@@ -5,30 +5,18 @@
  * on one thread and through the parallel workers.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { WinEvent } from '../../src/events/types.js';
-import { parseEventXml } from '../../src/readers/index.js';
 import { recordOf } from '../evtx/fixtures.js';
 import { readAll } from '../evtx/helpers.js';
 import { setFreeSpace, writeEvtx } from '../evtx/writer.js';
 import { cli } from '../support/cli.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { EXCH01_SYSMON, exch01SysmonEvents } from '../support/examples.js';
 
-const XML = join(REPO_ROOT, 'examples', 'exch01-sysmon.xml');
-
-function events(): WinEvent[] {
-  return readFileSync(XML, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => {
-      const r = parseEventXml(l);
-      if (!r.ok) throw new Error(r.message);
-      return { system: r.system, data: r.data, origin: { file: XML } };
-    });
-}
+const XML = EXCH01_SYSMON;
+const events = exch01SysmonEvents;
 
 /** The 20 example events in one chunk, its free space offset lowered to the 2nd record: records 2-20 are slack. */
 function slackEvtx(): Uint8Array {

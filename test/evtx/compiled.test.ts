@@ -17,9 +17,8 @@ import { EvtxStream, readEvtx, type EvtxReadOptions, type EvtxRecord } from '../
 import { toXml } from '../../src/evtx/render.js';
 import { parseEventXml, readBytes } from '../../src/readers/index.js';
 import { ESCU } from '../support/paths.js';
-import { corpus, edgeFile, MUTATIONS } from './corpora.js';
+import { corpus, edgeFile, mutatedFiles } from './corpora.js';
 import { recordOf } from './fixtures.js';
-import { prng } from './helpers.js';
 import { writeEvtx, type WRecord } from './writer.js';
 
 // EVTX_COMPILED_CASES / EVTX_COMPILED_SEED run a longer or different campaign locally.
@@ -139,16 +138,8 @@ describe('compiled templates give what the tree path gives', () => {
   it(`the fuzzer's files and ${FUZZ_CASES} mutations of them and of the edge file`, () => {
     const bases = [...corpus(), edgeFile()];
     for (const b of bases) same(b, 'base');
-    const rnd = prng(FUZZ_SEED);
-    const names = Object.keys(MUTATIONS);
     let fast = 0;
-    for (let k = 0; k < FUZZ_CASES; k++) {
-      const base = bases[k % bases.length]!;
-      const name = names[k % names.length]!;
-      let bytes = MUTATIONS[name]!(base, rnd);
-      if (rnd() < 0.3) bytes = MUTATIONS[names[Math.floor(rnd() * names.length)]!]!(bytes, rnd);
-      fast += same(bytes, `case ${k} (${name})`).fast;
-    }
+    for (const { k, name, bytes } of mutatedFiles(bases, FUZZ_CASES, FUZZ_SEED)) fast += same(bytes, `case ${k} (${name})`).fast;
     assert.ok(fast > 0);
   });
 

@@ -41,6 +41,21 @@ export function corpus(): Uint8Array[] {
 }
 
 export type Mutation = (b: Uint8Array, rnd: () => number) => Uint8Array;
+
+/**
+ * `cases` seeded mutations of `bases`: case k applies the mutations in turn to bases in turn,
+ * and 30 % of the cases one more mutation picked at random.
+ */
+export function* mutatedFiles(bases: readonly Uint8Array[], cases: number, seed: number): Generator<{ readonly k: number; readonly name: string; readonly bytes: Uint8Array }> {
+  const rnd = prng(seed);
+  const names = Object.keys(MUTATIONS);
+  for (let k = 0; k < cases; k++) {
+    const name = names[k % names.length]!;
+    let bytes = MUTATIONS[name]!(bases[k % bases.length]!, rnd);
+    if (rnd() < 0.3) bytes = MUTATIONS[names[Math.floor(rnd() * names.length)]!]!(bytes, rnd);
+    yield { k, name, bytes };
+  }
+}
 const int = (rnd: () => number, n: number): number => Math.floor(rnd() * n);
 /** Offsets biased towards the structures: header block, chunk headers, first records. */
 const spot = (b: Uint8Array, rnd: () => number): number => {

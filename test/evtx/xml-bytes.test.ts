@@ -14,7 +14,7 @@ import type { WinEvent } from '../../src/events/types.js';
 import { parseEventXml, readBytes } from '../../src/readers/index.js';
 import { xmlOf } from '../../src/cli/commands/dump.js';
 import { allWindowsExamples } from '../support/escu-events.js';
-import { corpus, edgeFile, MUTATIONS } from './corpora.js';
+import { corpus, edgeFile, mutatedFiles } from './corpora.js';
 import { recordOf } from './fixtures.js';
 import { prng } from './helpers.js';
 import { V, writeEvtx, type WRecord, type WTemplate, type WValue } from './writer.js';
@@ -201,16 +201,8 @@ describe('full rendering to bytes gives the string path\'s lines', () => {
   it(`the fuzzer's files and ${FUZZ_CASES} mutations of them and of the edge file`, () => {
     const bases = [...corpus(), edgeFile()];
     for (const b of bases) same(b, 'base');
-    const rnd = prng(FUZZ_SEED);
-    const names = Object.keys(MUTATIONS);
     let bytePath = 0;
-    for (let k = 0; k < FUZZ_CASES; k++) {
-      const base = bases[k % bases.length]!;
-      const name = names[k % names.length]!;
-      let bytes = MUTATIONS[name]!(base, rnd);
-      if (rnd() < 0.3) bytes = MUTATIONS[names[Math.floor(rnd() * names.length)]!]!(bytes, rnd);
-      bytePath += same(bytes, `case ${k} (${name})`).bytePath;
-    }
+    for (const { k, name, bytes } of mutatedFiles(bases, FUZZ_CASES, FUZZ_SEED)) bytePath += same(bytes, `case ${k} (${name})`).bytePath;
     assert.ok(bytePath > 0);
   });
 
