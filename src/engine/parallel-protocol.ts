@@ -16,6 +16,8 @@ export interface WorkerInit {
   readonly fields?: readonly string[];
   /** `ReadOptions.recover`. */
   readonly recover?: boolean;
+  /** `ReadOptions.xmlLines` is set: EVTX records come back as blocks of XML lines (`LinesItem`). */
+  readonly xmlLines?: boolean;
   /** Events (and diagnostics) per batch. */
   readonly batchSize: number;
   /** Batches the worker may have sent that the main thread has not forwarded yet; at this many it waits. */
@@ -37,7 +39,12 @@ export interface FileJob {
 export interface DiagItem {
   readonly diag: ReadDiagnostic;
 }
-export type BatchItem = WinEvent | DiagItem;
+/** A block of XML lines (`ReadOptions.xmlLines`), in its place among the diagnostics; its buffer is transferred. */
+export interface LinesItem {
+  readonly lines: Uint8Array;
+  readonly count: number;
+}
+export type BatchItem = WinEvent | DiagItem | LinesItem;
 
 /** Worker → main. */
 export type WorkerMessage =
@@ -46,6 +53,10 @@ export type WorkerMessage =
   | { readonly t: 'done'; readonly seq: number; readonly summary: ReadSummary }
   | { readonly t: 'part'; readonly seq: number; readonly result: EvtxPartResult }
   | { readonly t: 'error'; readonly seq: number; readonly message: string; readonly stack?: string };
+
+export function isLines(item: BatchItem): item is LinesItem {
+  return (item as Partial<LinesItem>).lines !== undefined;
+}
 
 export function isDiag(item: BatchItem): item is DiagItem {
   return (item as Partial<DiagItem>).diag !== undefined;

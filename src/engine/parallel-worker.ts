@@ -23,8 +23,10 @@ const opts: ReadOptions = {
   ...(init.fields !== undefined ? { fields: init.fields } : {}),
   ...(init.recover === true ? { recover: true } : {}),
 };
+// Blocks of XML lines are copied out of the reader's reused buffer and sent at once (transferred, not cloned).
+const xmlLines = init.xmlLines === true;
 
-const post = (m: WorkerMessage): void => port.postMessage(m);
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 port.on('message', (job: FileJob) => {
   void readOne(job);
@@ -41,7 +43,9 @@ async function readOne(job: FileJob): Promise<void> {
       Atomics.wait(pending, 0, n);
     }
     Atomics.add(pending, 0, 1);
-    post({ t: 'batch', seq, items });
+    const transfer: ArrayBuffer[] = [];
+    for (const it of items) if ('lines' in it) transfer.push(it.lines.buffer as ArrayBuffer);
+    post({ t: 'batch', seq, items }, transfer);
     items = [];
   };
   const sink = {
@@ -57,15 +61,24 @@ async function readOne(job: FileJob): Promise<void> {
       post({ t: 'progress', seq, bytes });
     },
   };
+  const readOpts: ReadOptions = xmlLines
+    ? {
+        ...opts,
+        xmlLines: (lines, count) => {
+          items.push({ lines: lines.slice(), count });
+          send();
+        },
+      }
+    : opts;
   try {
     if (part !== undefined) {
       // One chunk range of a large EVTX file: the main thread puts the parts together.
-      const result = await readEvtxPart(path, part, opts, sink, sink.progress);
+      const result = await readEvtxPart(path, part, readOpts, sink, sink.progress);
       send();
       post({ t: 'part', seq, result });
       return;
     }
-    const summary = await readPaths([path], opts, sink);
+    const summary = await readPaths([path], readOpts, sink);
     send();
     post({ t: 'done', seq, summary });
   } catch (e) {

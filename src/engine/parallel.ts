@@ -31,7 +31,7 @@ import {
   type ReadSink,
   type ReadSummary,
 } from '../readers/index.js';
-import { isDiag, type BatchItem, type FileJob, type WorkerInit, type WorkerMessage } from './parallel-protocol.js';
+import { isDiag, isLines, type BatchItem, type FileJob, type WorkerInit, type WorkerMessage } from './parallel-protocol.js';
 
 /** Events (and diagnostics) per batch sent by a worker. */
 export const BATCH_SIZE = 512;
@@ -301,6 +301,7 @@ async function runPlan(
     ...(opts.maxRecordChars !== undefined ? { maxRecordChars: opts.maxRecordChars } : {}),
     ...(opts.fields !== undefined ? { fields: opts.fields } : {}),
     ...(opts.recover === true ? { recover: true } : {}),
+    ...(opts.xmlLines !== undefined ? { xmlLines: true } : {}),
     batchSize,
     maxPending,
     pending: (counters[w] as Int32Array).buffer as SharedArrayBuffer,
@@ -333,6 +334,7 @@ async function runPlan(
       for (let k = 0; k < items.length; k++) {
         const it = items[k] as BatchItem;
         if (isDiag(it)) sink.diagnostic(it.diag);
+        else if (isLines(it)) opts.xmlLines?.(it.lines, it.count);
         else sink.event(it);
       }
     };
