@@ -15,7 +15,6 @@ import { writeEvtx } from '../evtx/writer.js';
 import { cli } from '../support/cli.js';
 import { EXCH01_SYSMON, exch01SysmonEvents } from '../support/examples.js';
 
-
 /** The example events repeated over several chunks, some command lines holding only line breaks or line breaks inside. */
 function events(n: number): WinEvent[] {
   const base = exch01SysmonEvents();
