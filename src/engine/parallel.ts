@@ -141,7 +141,7 @@ export interface ParallelOptions {
   readonly onHeld?: (batches: number) => void;
   /**
    * Part size for a large EVTX file read in parts (whole 64 KiB chunks; default
-   * `SPELUNK_EVTX_PART_BYTES` from the environment, else `EVTX_PART_BYTES`, 8 MiB).
+   * `SPELUNK_EVTX_PART_BYTES` from the environment, else `EVTX_PART_BYTES`, 16 MiB).
    * Files are read in parts only when there are fewer files than jobs.
    */
   readonly evtxPartBytes?: number;

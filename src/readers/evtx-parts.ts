@@ -18,8 +18,8 @@ import { isEvtxMagic } from './sniff.js';
 import { createReaderContext } from './text-readers.js';
 import { READ_CODES, type FileCounters, type FileSummary, type ReadOptions, type ReadSink } from './types.js';
 
-/** Default part size: 8 MiB = 128 chunks (docs/design/parallel.md says why). */
-export const EVTX_PART_BYTES = 8 * 1024 * 1024;
+/** Default part size: 16 MiB = 256 chunks (docs/design/parallel.md says why). */
+export const EVTX_PART_BYTES = 16 * 1024 * 1024;
 
 /** Read size within a part, as `readPaths` reads files. */
 const READ_BYTES = 1 << 20;
@@ -62,7 +62,7 @@ export interface EvtxPartResult {
  * parts. Reads the first 4096 bytes once, for the header every later part needs
  * (its dirty flag decides how far a chunk's records are read). Parts are of
  * equal size but the last; `size` is the file size when planned.
- * @example await planEvtxParts('big.evtx', 2 ** 31, EVTX_PART_BYTES) // 256 parts of 8 MiB
+ * @example await planEvtxParts('big.evtx', 2 ** 31, EVTX_PART_BYTES) // 128 parts of 16 MiB
  */
 export async function planEvtxParts(file: string, size: number, partBytes: number = EVTX_PART_BYTES): Promise<EvtxPartPlan | undefined> {
   const partChunks = Math.max(1, Math.floor(partBytes / CHUNK_SIZE));

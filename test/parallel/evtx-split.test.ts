@@ -168,7 +168,7 @@ describe('one large EVTX file read in parts', () => {
     assert.equal(await planEvtxParts(FILE, size, 36 * CHUNK_SIZE), undefined); // one part
     assert.equal((await planEvtxParts(FILE, size, 35 * CHUNK_SIZE))!.parts.length, 2);
     assert.equal(await planEvtxParts(join(REPO_ROOT, 'examples', 'exch01-sysmon.xml'), 10 * 1024 * 1024, PART), undefined);
-    // Not a multiple of the chunk size: whole chunks; 8 MiB by default.
+    // Not a multiple of the chunk size: whole chunks; 16 MiB by default.
     assert.equal((await planEvtxParts(FILE, size, PART + 1000))!.parts.length, plan.parts.length);
     assert.equal(await planEvtxParts(FILE, size), undefined);
   });
