@@ -4,7 +4,7 @@
  * back as XML and JSON.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,25 @@ describe('EVTX input end to end', () => {
     const bad = await cli('dump', evtx, '--output', join(mixed, 'no', 'such', 'dir', 'x.xml'));
     assert.equal(bad.code, 2);
     assert.match(bad.err, /cannot write .*x\.xml/);
+  });
+
+  it('dump to a pipe that fills up (a slow reader) writes the same bytes as to a file', async () => {
+    const many = join(mkdtempSync(join(tmpdir(), 'spelunk-pipe-')), 'many.evtx');
+    const evs = events();
+    writeFileSync(many, writeEvtx(Array.from({ length: 3000 }, (_, i) => recordOf({ ...evs[i % evs.length]!, system: { ...evs[i % evs.length]!.system, recordId: i + 1 } }))));
+    const file = many + '.xml';
+    assert.equal((await cli('dump', many, '--quiet', '--output', file)).code, 0);
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'spelunk.js'), 'dump', many, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.pause(); // the pipe fills while spelunk keeps writing
+    await new Promise((r) => setTimeout(r, 500));
+    const parts: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => parts.push(b));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(code, 0);
+    const got = Buffer.concat(parts);
+    assert.ok(got.length > 1 << 20, `${got.length} bytes: more than a pipe holds`);
+    assert.ok(got.equals(readFileSync(file)), 'the same bytes through the pipe');
   });
 
   it('dump --format jsonl gives the EVTX-tools JSON shape with file and record_id', async () => {

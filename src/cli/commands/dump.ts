@@ -3,7 +3,8 @@ import { toEvtxJson, toXmlLine } from '../../events/render.js';
 import type { WinEvent } from '../../events/types.js';
 import { parseJobs, readPathsParallel } from '../../engine/parallel.js';
 import type { ReadSink } from '../../readers/index.js';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { DiagnosticPrinter, EXIT, UsageError, inputFailed, parseCommandArgs, summaryLine, type ExitCode, type Io } from '../common.js';
 import { DUMP_HELP } from '../help.js';
 import { createProgress } from '../progress.js';
@@ -30,11 +31,21 @@ interface Output {
   close(): void;
 }
 
+/** Does a write to `fd` (through Node's stdout) complete before it returns? Regular files and non-terminal devices. */
+function writesComplete(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
+  } catch {
+    return false;
+  }
+}
+
 function openOutput(path: string | undefined, io: Io): Output {
   if (path === undefined) {
-    // Node writes process.stdout synchronously on Linux, to files, pipes, sockets and terminals alike ("A note on process I/O").
-    const sync = io.stdout === process.stdout && process.platform === 'linux';
-    return { sync, write: (d) => void io.stdout.write(d), close: () => {} };
+    // Node writes a regular file, or a device such as /dev/null, before `write` returns; a pipe
+    // that is full (`| less`) or a terminal may queue the write and read the buffer later.
+    return { sync: io.stdout === process.stdout && writesComplete(1), write: (d) => void io.stdout.write(d), close: () => {} };
   }
   let fd: number;
   try {
