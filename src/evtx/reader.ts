@@ -504,7 +504,6 @@ export class EvtxStream {
     }
   }
 
-
   /** The record through its compiled template; false (nothing reported) when it does not fit or rendering throws. */
   private compiledRecord(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, xml: boolean, fields: ReadonlySet<string> | undefined, recovered: boolean): boolean {
     let warnings: [string, number][] | undefined;
