@@ -39,10 +39,14 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
   // Without raw text, `Data` values the caller does not read (`ctx.fields`) are not decoded.
   const fields = needXml ? undefined : ctx.fields;
   const readOpts: EvtxReadOptions = { compiled: fields !== undefined ? { xml: false, fields } : { xml: needXml }, ...(ctx.recover ? { recover: true } : {}), ...opts };
+  // Records of chunks that pass are tested as bytes first: one that fails is skipped before any string is built.
+  const recordTest = filter !== undefined && ctx.literals !== undefined && ctx.literals.length > 0 ? recordLiteralTest(ctx.literals, () => void ctx.counters.filtered++) : undefined;
   const stream = new EvtxStream(
-    chunkTest
-      ? { ...readOpts, chunkFilter: chunkTest, onChunkFiltered: (n) => void (ctx.counters.filtered += n) }
-      : readOpts,
+    {
+      ...readOpts,
+      ...(chunkTest ? { chunkFilter: chunkTest, onChunkFiltered: (n: number) => void (ctx.counters.filtered += n) } : {}),
+      ...(recordTest ? { recordTest } : {}),
+    },
     (rec) => {
       const raw = needXml ? (rec.xml ?? toXml(rec.root)) : '';
       if (filter !== undefined && !filter(raw)) {
@@ -87,6 +91,25 @@ function createXmlLinesParser(ctx: ReaderContext, lines: XmlLineSink, opts: Evtx
       stream.end();
       out.flush();
     },
+  };
+}
+
+/**
+ * The literal pre-filter's record test (`compileLiteralTest` in src/spl/engine/literals.ts:
+ * a literal in any case, or `&#`, or `\uXXXX`) over a record's XML text as UTF-8 bytes.
+ * The bytes are read as single-byte characters: the literals are ASCII, UTF-8 puts no
+ * ASCII byte inside a multi-byte character, and a case-insensitive match (non-Unicode)
+ * never folds a non-ASCII character to an ASCII one, so it matches exactly where the
+ * test on the string does (`test/evtx/record-test.test.ts` compares both).
+ */
+export function recordLiteralTest(literals: readonly string[], onSkip: () => void): NonNullable<EvtxReadOptions['recordTest']> {
+  const alts = literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  const re = new RegExp([...alts, '&#', '\\\\u[0-9a-fA-F]{4}'].join('|'), 'i');
+  const decoder = new TextDecoder('latin1');
+  return {
+    scratch: new XmlLines(() => {}, Infinity, true),
+    test: (bytes, length) => re.test(decoder.decode(bytes.subarray(0, length))),
+    onSkip,
   };
 }
 

@@ -84,6 +84,15 @@ export interface EvtxReadOptions extends BinXmlLimits {
    * still sees each record; those written as bytes carry no `xml` and no `event`.
    */
   readonly xmlOut?: XmlLines;
+  /**
+   * A test over each record's XML text before anything else is built (the literal
+   * pre-filter): the record is written into `scratch` (which must have `rawBreaks`:
+   * the UTF-8 of `toXml`'s text) and `test(bytes, length)` decides. False skips the
+   * record (`onSkip`; it still counts as read); true, or a record the byte writer
+   * does not handle, is read as usual. It must be true wherever the caller's test
+   * of the XML string would be.
+   */
+  readonly recordTest?: { readonly scratch: XmlLines; test(bytes: Uint8Array, length: number): boolean; onSkip(): void };
 }
 
 /** One event record, rendered. */
@@ -430,6 +439,20 @@ export class EvtxStream {
    * to be partly garbage.
    */
   private record(ctx: ChunkContext, r: ByteReader, fileOffset: number, index: number, off: number, size: number, recordId: number, recovered = false): boolean {
+    const rt = this.opts.recordTest;
+    if (rt !== undefined) {
+      const s = rt.scratch;
+      s.pos = 0;
+      if (writeXmlLine(ctx, off + RECORD_HEADER_SIZE, off + size - 4, s)) {
+        const keep = rt.test(s.buf, s.pos - 1); // without the line end
+        s.pos = 0;
+        if (!keep) {
+          this.counted(recovered, fileOffset, index, off, recordId);
+          rt.onSkip();
+          return true;
+        }
+      }
+    }
     const out = this.opts.xmlOut;
     if (out !== undefined && writeXmlLine(ctx, off + RECORD_HEADER_SIZE, off + size - 4, out)) {
       this.counted(recovered, fileOffset, index, off, recordId);

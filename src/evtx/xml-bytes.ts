@@ -32,8 +32,13 @@ export class XmlLines {
     /** Receives a block of `count` whole lines, valid only during the call (the buffer is reused: copy what you keep). */
     private readonly flushTo: (bytes: Uint8Array, count: number) => void,
     private readonly highWater = 1 << 19,
+    /**
+     * CR and LF inside values as they are (the UTF-8 of `toXml`'s text exactly, for a test
+     * over the text such as the literal pre-filter's), not as `&#13;` `&#10;` (a line per record).
+     */
+    readonly rawBreaks = false,
   ) {
-    this.buf = new Uint8Array(highWater * 2);
+    this.buf = new Uint8Array(Math.min(highWater * 2, 1 << 20));
   }
 
   /** Room for `n` more bytes at `pos` (the buffer may be replaced: re-read `buf`). */
@@ -56,7 +61,7 @@ export class XmlLines {
 
   /** Writes `xml` (a line rendered as text elsewhere) as UTF-8, CR and LF as references, and ends the line. */
   line(xml: string): void {
-    const s = lineText(xml);
+    const s = this.rawBreaks ? xml : lineText(xml);
     this.room(s.length * 3);
     this.pos += ENCODER.encodeInto(s, this.buf.subarray(this.pos)).written;
     this.endLine();
@@ -78,8 +83,8 @@ function lineText(s: string): string {
   return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace(/\r/g, '&#13;').replace(/\n/g, '&#10;');
 }
 
-function bytesOf(s: string): Uint8Array {
-  return ENCODER.encode(lineText(s));
+function bytesOf(s: string, rawBreaks = false): Uint8Array {
+  return ENCODER.encode(rawBreaks ? s : lineText(s));
 }
 
 /* Escapes by ASCII code: 0 none; else the index into ENTITIES. Text escapes & < > CR LF; attributes also ' and ". */
@@ -89,6 +94,10 @@ const ATTR_ESC = new Uint8Array(128);
 for (const [c, k] of [['&', 1], ['<', 2], ['>', 3], ['\r', 6], ['\n', 7]] as const) TEXT_ESC[c.charCodeAt(0)] = ATTR_ESC[c.charCodeAt(0)] = k;
 ATTR_ESC["'".charCodeAt(0)] = 4;
 ATTR_ESC['"'.charCodeAt(0)] = 5;
+/* The same without CR and LF (`rawBreaks`). */
+const TEXT_ESC_RAW = TEXT_ESC.slice();
+const ATTR_ESC_RAW = ATTR_ESC.slice();
+for (const t of [TEXT_ESC_RAW, ATTR_ESC_RAW]) t[13] = t[10] = 0;
 
 /** Upper-case hex digit pairs by byte, as two char codes. */
 const HEX_HI = new Uint8Array(256);
@@ -135,6 +144,7 @@ interface Program {
 }
 
 class ProgramBuilder {
+  constructor(private readonly rawBreaks: boolean) {}
   private readonly ops: number[] = [];
   private readonly consts: Uint8Array[] = [];
   nodes = 0;
@@ -146,7 +156,7 @@ class ProgramBuilder {
   private close: string | undefined;
 
   private constIndex(text: string): number {
-    this.consts.push(bytesOf(text));
+    this.consts.push(bytesOf(text, this.rawBreaks));
     return this.consts.length - 1;
   }
 
@@ -217,14 +227,15 @@ class ProgramBuilder {
   }
 }
 
-const programs = new WeakMap<CElem, Program>();
+const programs = [new WeakMap<CElem, Program>(), new WeakMap<CElem, Program>()] as const;
 
-function programOf(root: CElem): Program {
-  let p = programs.get(root);
+function programOf(root: CElem, rawBreaks: boolean): Program {
+  const cache = programs[rawBreaks ? 1 : 0];
+  let p = cache.get(root);
   if (p === undefined) {
-    const b = new ProgramBuilder();
+    const b = new ProgramBuilder(rawBreaks);
     b.element(root);
-    programs.set(root, (p = b.build()));
+    cache.set(root, (p = b.build()));
   }
   return p;
 }
@@ -482,6 +493,8 @@ class ByteWriter {
     const ops = prog.ops;
     const consts = prog.consts;
     const out = this.out;
+    const textEsc = out.rawBreaks ? TEXT_ESC_RAW : TEXT_ESC;
+    const attrEsc = out.rawBreaks ? ATTR_ESC_RAW : ATTR_ESC;
     const marks = this.marks.length >= prog.depth ? this.marks : (this.marks = new Int32Array(prog.depth * 2));
     let open = 0;
     let attrStart = 0;
@@ -513,7 +526,7 @@ class ByteWriter {
           if (type > VALUE_TYPES.null) {
             // An array value would repeat its element, a BinXML value is a tree: the string path.
             if (type === VALUE_TYPES.binXml || (type & ARRAY_FLAG) !== 0) throw FALLBACK;
-            this.counted(this.value(i, TEXT_ESC));
+            this.counted(this.value(i, textEsc));
           }
           pc += 2;
           break;
@@ -539,7 +552,7 @@ class ByteWriter {
           } else {
             present = true;
             if ((type & ARRAY_FLAG) !== 0) throw FALLBACK;
-            if (type !== VALUE_TYPES.binXml) this.value(i, ATTR_ESC);
+            if (type !== VALUE_TYPES.binXml) this.value(i, attrEsc);
           }
           pc += 3;
           break;
@@ -644,7 +657,7 @@ export function writeXmlLine(ctx: ChunkContext, start: number, end: number, out:
     w.maxChars = ctx.maxChars;
     w.b = ctx.bytes;
     w.reader = ctx.all;
-    w.run(programOf(compiled.root));
+    w.run(programOf(compiled.root, out.rawBreaks));
     if (w.nodes > w.maxNodes || w.chars > w.maxChars) throw FALLBACK;
   } catch {
     out.pos = mark;
