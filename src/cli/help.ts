@@ -71,8 +71,8 @@ Options:
   --tactic-threshold N  raise a risk notable at N distinct ATT&CK tactics (default 3)
   --tactic-window D   ... within D days (default 7)
   --jobs N            read up to N files at once in worker threads (default 1; auto =
-                      one per CPU, at most one per input file). Same output for any N;
-                      one file is never split across threads
+                      one per CPU). Same output for any N. With fewer files than N, a
+                      large EVTX file is read in parts (16 MiB of chunks) by several threads
   --quiet             no summary on stderr
   --debug             print stack traces of internal errors
   -h, --help          this help
@@ -102,8 +102,8 @@ Options:
   --recover           also read EVTX records left in slack space (deleted or overwritten,
                       after a chunk's last record) and in chunks with a damaged header
   --jobs N            read up to N files at once in worker threads (default 1; auto =
-                      one per CPU, at most one per input file). Same output for any N;
-                      one file is never split across threads
+                      one per CPU). Same output for any N. With fewer files than N, a
+                      large EVTX file is read in parts (16 MiB of chunks) by several threads
   --quiet             no summary on stderr
   --debug             print stack traces of internal errors
   -h, --help          this help
@@ -194,8 +194,8 @@ Options:
   --recover           also print EVTX records left in slack space (deleted or
                       overwritten); each is reported as evtx.recovered-record
   --jobs N            read up to N files at once in worker threads (default 1; auto =
-                      one per CPU, at most one per input file). Same output for any N;
-                      one file is never split across threads
+                      one per CPU). Same output for any N. With fewer files than N, a
+                      large EVTX file is read in parts (16 MiB of chunks) by several threads
   --quiet             no summary on stderr
   -h, --help          this help
 
