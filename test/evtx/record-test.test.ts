@@ -14,10 +14,12 @@ import { toXmlLine } from '../../src/events/render.js';
 import { readBytes } from '../../src/readers/index.js';
 import { compileLiteralTest } from '../../src/spl/engine/literals.js';
 import { exch01SysmonEvents } from '../support/examples.js';
+import { corpus, edgeFile, mutatedFiles } from './corpora.js';
 import { recordOf } from './fixtures.js';
 import { writeEvtx } from './writer.js';
 
 const LITERALS = ['umworkerprocess.exe', 'umservice.exe'];
+const CASES = Number(process.env['EVTX_RECORD_TEST_CASES'] ?? 300);
 
 /** The example events repeated, some values holding the literals in other cases, escapes and non-ASCII look-alikes. */
 function events(lineBreaks = true): WinEvent[] {
@@ -60,6 +62,32 @@ describe('the literal pre-filter over EVTX records as bytes', () => {
     assert.deepEqual(a.events, b.events);
     assert.equal(a.filtered, b.filtered);
     assert.ok(a.events.length > 10 && a.filtered > 100, `${a.events.length} kept, ${a.filtered} filtered`);
+  });
+
+  it(`on ${CASES} mutated files: the records kept and the diagnostics are those of the string test`, () => {
+    // Literals the fuzzer's files hold in some records (provider names) and not in others.
+    const lits = ['provider-1', 'nan'];
+    const str = compileLiteralTest(lits);
+    const run = (bytes: Uint8Array, withTest: boolean): string[] => {
+      const lines: string[] = [];
+      const t = recordLiteralTest(lits, () => lines.push('skip'));
+      const s = new EvtxStream({ compiled: { xml: true }, ...(withTest ? { recordTest: t } : {}) }, (r) => {
+        if (str(r.xml!)) lines.push(`R ${r.recordId} ${r.offset} ${r.xml}`);
+        else if (withTest) lines.push('skip');
+      }, (d) => lines.push('D ' + JSON.stringify(d)));
+      s.push(bytes);
+      s.end();
+      return lines;
+    };
+    let kept = 0;
+    for (const { k, name, bytes } of mutatedFiles([...corpus(), edgeFile()], CASES, 0x5eed5)) {
+      const plain = run(bytes, false);
+      const tested = run(bytes, true);
+      // Without the test, a record the string test rejects leaves no line; with it, one 'skip' either way.
+      assert.deepEqual(tested.filter((l) => l !== 'skip'), plain, `case ${k} (${name})`);
+      kept += plain.filter((l) => l.startsWith('R ')).length;
+    }
+    assert.ok(kept > 0);
   });
 
   it('rejected records are skipped before any string is built; the rest read as usual', () => {
