@@ -11,18 +11,18 @@
  * in order. See docs/design/parallel.md.
  */
 import { existsSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   EVTX_PART_BYTES,
   finishEvtxParts,
   planEvtxParts,
-  READ_CODES,
+  planInputs,
   readEvtxPart,
   readPaths,
+  summarizeFiles,
+  type PlannedInput,
   type EvtxPart,
   type EvtxPartPlan,
   type EvtxPartResult,
@@ -70,61 +70,6 @@ export function parseJobs(v: string | undefined): number | string {
   if (v === 'auto') return defaultJobs();
   if (!/^\d+$/.test(v) || Number(v) < 1) return `--jobs must be auto or a whole number of at least 1 (got "${v}")`;
   return Math.min(Number(v), 1024);
-}
-
-/** One input in walk order: a file for a worker, standard input, or a path that failed during the walk. */
-export type PlannedInput =
-  | { readonly kind: 'file'; readonly path: string; readonly size: number }
-  | { readonly kind: 'stdin' }
-  | { readonly kind: 'fail'; readonly path: string; readonly code: typeof READ_CODES.notFound | typeof READ_CODES.unreadable; readonly message: string };
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
-
-/**
- * The inputs `readPaths` would read, in its order: the same walk (folders
- * recursively, names sorted by code unit, each real folder once per argument),
- * the same failures with the same messages.
- */
-export async function planInputs(paths: readonly string[]): Promise<PlannedInput[]> {
-  const out: PlannedInput[] = [];
-  const visit = async (path: string, seenDirs: Set<string>): Promise<void> => {
-    let st;
-    try {
-      st = await stat(path);
-    } catch (e) {
-      const code = errCode(e);
-      if (code === 'ENOENT' || code === 'ENOTDIR') out.push({ kind: 'fail', path, code: READ_CODES.notFound, message: 'no such file or folder' });
-      else out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: `cannot access: ${(e as Error).message}` });
-      return;
-    }
-    if (st.isDirectory()) {
-      const real = await realpath(path).catch(() => path);
-      if (seenDirs.has(real)) return;
-      seenDirs.add(real);
-      let names: string[];
-      try {
-        names = await readdir(path);
-      } catch (e) {
-        out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: `cannot list folder: ${(e as Error).message}` });
-        return;
-      }
-      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const n of names) await visit(join(path, n), seenDirs);
-      return;
-    }
-    if (!st.isFile()) {
-      out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: 'not a regular file or folder' });
-      return;
-    }
-    out.push({ kind: 'file', path, size: st.size });
-  };
-  for (const p of paths) {
-    if (p === '-') out.push({ kind: 'stdin' });
-    else await visit(p, new Set());
-  }
-  return out;
 }
 
 export interface ParallelOptions {
@@ -421,13 +366,5 @@ async function runPlan(
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  let bytes = 0, events = 0, filtered = 0, skipped = 0, errors = 0;
-  for (const f of files) {
-    bytes += f.bytes;
-    events += f.events;
-    filtered += f.filtered;
-    skipped += f.skipped;
-    errors += f.errors;
-  }
-  return { files, bytes, events, filtered, skipped, errors, failedFiles };
+  return summarizeFiles(files, failedFiles);
 }

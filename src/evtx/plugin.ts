@@ -26,6 +26,11 @@ function where(d: EvtxDiagnostic): string {
   return parts.join(', ');
 }
 
+/** EVTX diagnostics as reader diagnostics, the position in the message (EVTX codes are not in READ_CODES; they travel as the code string). */
+function reportTo(ctx: ReaderContext): (d: EvtxDiagnostic) => void {
+  return (d) => ctx.report(d.code as ReadCode, d.severity, `${d.message} (${where(d)})`);
+}
+
 /**
  * Opens an EVTX byte parser on a reader context.
  * @example FORMAT_READERS.evtx = { kind: 'bytes', open: (ctx) => createEvtxParser(ctx) }
@@ -63,8 +68,7 @@ export function createEvtxParser(ctx: ReaderContext, opts: EvtxReadOptions = {})
       const e: WinEvent = ctx.keepRaw ? { system: m.system, data: m.data, raw, origin } : { system: m.system, data: m.data, origin };
       ctx.emit(e);
     },
-    // EVTX codes are not in READ_CODES (readers/types.ts); they travel as the diagnostic's code string.
-    (d) => ctx.report(d.code as ReadCode, d.severity, `${d.message} (${where(d)})`),
+    reportTo(ctx),
   );
   return {
     push: (bytes) => stream.push(bytes),
@@ -83,7 +87,7 @@ function createXmlLinesParser(ctx: ReaderContext, lines: XmlLineSink, opts: Evtx
   const stream = new EvtxStream(
     { ...(ctx.recover ? { recover: true } : {}), ...opts, xmlOut: out },
     () => void ctx.counters.events++,
-    (d) => ctx.report(d.code as ReadCode, d.severity, `${d.message} (${where(d)})`),
+    reportTo(ctx),
   );
   return {
     push: (bytes) => stream.push(bytes),

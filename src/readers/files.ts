@@ -161,45 +161,17 @@ export async function readPaths(paths: readonly string[], opts: ReadOptions, sin
     failedFiles++;
   };
 
-  const visit = async (path: string, seenDirs: Set<string>): Promise<void> => {
-    let st;
-    try {
-      st = await stat(path);
-    } catch (e) {
-      const code = errCode(e);
-      if (code === 'ENOENT' || code === 'ENOTDIR') failPath(path, READ_CODES.notFound, 'no such file or folder');
-      else failPath(path, READ_CODES.unreadable, `cannot access: ${(e as Error).message}`);
-      return;
-    }
-    if (st.isDirectory()) {
-      // Symlinked folders may loop; each real folder is walked once.
-      const real = await realpath(path).catch(() => path);
-      if (seenDirs.has(real)) return;
-      seenDirs.add(real);
-      let names: string[];
-      try {
-        names = await readdir(path);
-      } catch (e) {
-        failPath(path, READ_CODES.unreadable, `cannot list folder: ${(e as Error).message}`);
-        return;
-      }
-      // Code-unit order, not locale order: the same on every machine.
-      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const n of names) await visit(join(path, n), seenDirs);
-      return;
-    }
-    if (!st.isFile()) {
-      failPath(path, READ_CODES.unreadable, 'not a regular file or folder');
-      return;
-    }
-    await readFile(path);
-  };
-
-  for (const p of paths) {
-    if (p === '-') await readStream(STDIN_NAME, process.stdin as AsyncIterable<Buffer>, () => {});
-    else await visit(p, new Set());
+  for (const p of await planInputs(paths)) {
+    if (p.kind === 'stdin') await readStream(STDIN_NAME, process.stdin as AsyncIterable<Buffer>, () => {});
+    else if (p.kind === 'fail') failPath(p.path, p.code, p.message);
+    else await readFile(p.path);
   }
 
+  return summarizeFiles(files, failedFiles);
+}
+
+/** A run's summary from its files' summaries. */
+export function summarizeFiles(files: FileSummary[], failedFiles: number): ReadSummary {
   let bytes = 0, events = 0, filtered = 0, skipped = 0, errors = 0;
   for (const f of files) {
     bytes += f.bytes;
@@ -209,4 +181,56 @@ export async function readPaths(paths: readonly string[], opts: ReadOptions, sin
     errors += f.errors;
   }
   return { files, bytes, events, filtered, skipped, errors, failedFiles };
+}
+
+/** One input in walk order: a file for a worker, standard input, or a path that failed during the walk. */
+export type PlannedInput =
+  | { readonly kind: 'file'; readonly path: string; readonly size: number }
+  | { readonly kind: 'stdin' }
+  | { readonly kind: 'fail'; readonly path: string; readonly code: typeof READ_CODES.notFound | typeof READ_CODES.unreadable; readonly message: string };
+
+/**
+ * The inputs of a run in reading order: folders walked recursively, names sorted
+ * by code unit (the same on every machine), each real folder once per argument
+ * (symlinked folders may loop), and the paths that cannot be read with why.
+ * `readPaths` reads them in this order; `readPathsParallel` hands them to workers.
+ */
+export async function planInputs(paths: readonly string[]): Promise<PlannedInput[]> {
+  const out: PlannedInput[] = [];
+  const visit = async (path: string, seenDirs: Set<string>): Promise<void> => {
+    let st;
+    try {
+      st = await stat(path);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === 'ENOENT' || code === 'ENOTDIR') out.push({ kind: 'fail', path, code: READ_CODES.notFound, message: 'no such file or folder' });
+      else out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: `cannot access: ${(e as Error).message}` });
+      return;
+    }
+    if (st.isDirectory()) {
+      const real = await realpath(path).catch(() => path);
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      let names: string[];
+      try {
+        names = await readdir(path);
+      } catch (e) {
+        out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: `cannot list folder: ${(e as Error).message}` });
+        return;
+      }
+      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const n of names) await visit(join(path, n), seenDirs);
+      return;
+    }
+    if (!st.isFile()) {
+      out.push({ kind: 'fail', path, code: READ_CODES.unreadable, message: 'not a regular file or folder' });
+      return;
+    }
+    out.push({ kind: 'file', path, size: st.size });
+  };
+  for (const p of paths) {
+    if (p === '-') out.push({ kind: 'stdin' });
+    else await visit(p, new Set());
+  }
+  return out;
 }

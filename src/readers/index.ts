@@ -17,7 +17,7 @@ export type {
   TextParser,
 } from './types.js';
 export { INPUT_FORMATS, READ_CODES } from './types.js';
-export { readPaths, STDIN_NAME, type ReadPathsOptions } from './files.js';
+export { planInputs, readPaths, STDIN_NAME, summarizeFiles, type PlannedInput, type ReadPathsOptions } from './files.js';
 export { FileReadSession, readBytes, type SessionOptions } from './session.js';
 export { EVTX_PART_BYTES, finishEvtxParts, planEvtxParts, readEvtxPart, type EvtxPart, type EvtxPartPlan, type EvtxPartResult } from './evtx-parts.js';
 export { FORMAT_READERS, type FormatRegistry } from './registry.js';
